@@ -1,0 +1,123 @@
+#include "kernel_jit.h"
+
+#include "kernel_codegen.h"
+#include "optimiser.h"
+
+#include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Support/Error.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
+#include <llvm/TargetParser/Triple.h>
+
+#include <set>
+#include <utility>
+
+namespace nnc::llvmjit {
+
+namespace {
+
+template <typename T>
+T take(llvm::Expected<T> value, const std::string& what) {
+    if (!value) throw BackendError(what + ": " + llvm::toString(value.takeError()));
+    return std::move(*value);
+}
+
+void check(llvm::Error error, const std::string& what) {
+    if (error) throw BackendError(what + ": " + llvm::toString(std::move(error)));
+}
+
+void verify(const llvm::Module& module, const std::string& stage) {
+    std::string message;
+    llvm::raw_string_ostream os(message);
+    if (llvm::verifyModule(module, &os)) {
+        os.flush();
+        throw BackendError("invalid LLVM IR " + stage + ": " + message);
+    }
+}
+
+} // namespace
+
+struct KernelJit::Impl {
+    std::unique_ptr<llvm::TargetMachine> optimiser_tm;
+    std::unique_ptr<llvm::orc::LLJIT> jit;
+    std::set<std::string> names; // every kernel defined so far
+    std::string last_ir;
+    unsigned modules = 0;
+};
+
+KernelJit::KernelJit() : impl_(std::make_unique<Impl>()) {
+    const HostTarget& host = host_target(); // initialises the native target once
+    impl_->optimiser_tm = create_host_target_machine();
+
+    // The same CPU, features and FP options as the optimiser's TargetMachine, so the code
+    // generator implements exactly what the vectoriser costed.
+    llvm::orc::JITTargetMachineBuilder jtmb{llvm::Triple(host.triple)};
+    jtmb.setCPU(host.cpu);
+    jtmb.addFeatures(host.features);
+    jtmb.setOptions(strict_fp_target_options());
+    jtmb.setCodeGenOptLevel(llvm::CodeGenOpt::Aggressive);
+    impl_->jit =
+        take(llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(jtmb)).create(),
+             "cannot create the LLVM JIT");
+
+    // libm (tanh, and exp/log/pow/sin/cos that the intrinsics lower to) from this process.
+    auto& dylib = impl_->jit->getMainJITDylib();
+    dylib.addGenerator(take(llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+                                impl_->jit->getDataLayout().getGlobalPrefix()),
+                            "cannot search the process for symbols"));
+}
+
+KernelJit::~KernelJit() = default;
+
+std::vector<nncrt_update_fn> KernelJit::compile(const std::vector<kir::PopulationKernel>& kernels) {
+    Impl& impl = *impl_;
+    // Everything is checked before anything is added, so a failed call leaves the JIT as it was.
+    std::set<std::string> batch;
+    for (const auto& k : kernels) {
+        validate_kernel(k);
+        if (impl.names.count(k.name) || !batch.insert(k.name).second)
+            throw BackendError("kernel '" + k.name + "' is already defined");
+    }
+    impl.last_ir.clear();
+    if (kernels.empty()) return {};
+
+    auto context = std::make_unique<llvm::LLVMContext>();
+    auto module =
+        std::make_unique<llvm::Module>("nnc_kernels_" + std::to_string(impl.modules++), *context);
+    module->setDataLayout(impl.jit->getDataLayout());
+    module->setTargetTriple(impl.jit->getTargetTriple().str());
+    for (const auto& k : kernels)
+        emit_kernel(*module, k);
+    verify(*module, "from the kernel IR");
+
+    optimise(*module, *impl.optimiser_tm);
+    verify(*module, "after optimisation");
+    {
+        llvm::raw_string_ostream os(impl.last_ir);
+        module->print(os, nullptr);
+    }
+
+    check(impl.jit->addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context))),
+          "cannot add the kernels to the JIT");
+    impl.names.insert(batch.begin(), batch.end());
+
+    std::vector<nncrt_update_fn> fns;
+    fns.reserve(kernels.size());
+    for (const auto& k : kernels) {
+        auto address = take(impl.jit->lookup(k.name), "cannot compile kernel '" + k.name + "'");
+        fns.push_back(address.toPtr<nncrt_update_fn>());
+    }
+    return fns;
+}
+
+const std::string& KernelJit::last_module_ir() const {
+    return impl_->last_ir;
+}
+
+} // namespace nnc::llvmjit

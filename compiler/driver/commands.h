@@ -1,0 +1,28 @@
+// The `nnc` subcommands. Each returns an exit code (exit_codes.h).
+#pragma once
+
+#include "compile_session.h"
+
+#include <string>
+
+namespace nnc::driver {
+
+int check_command(const CompileOptions& options);
+
+struct RunOptions {
+    CompileOptions compile;
+    std::string output;    ///< HDF5 spike file; empty: none
+    double duration_ms = -1; ///< overrides the model's duration if >= 0
+    long long seed = -1;     ///< overrides the model's seed if >= 0
+    bool quiet = false;
+};
+int run_command(const RunOptions& options);
+
+struct DumpIrOptions {
+    CompileOptions compile;
+    std::string after; ///< pass name; empty: after the last pass
+    bool llvm = false; ///< print the optimised LLVM IR of the kernels instead
+};
+int dump_ir_command(const DumpIrOptions& options);
+
+} // namespace nnc::driver

@@ -1,0 +1,97 @@
+// nnc: check, compile and run neural-network models written in the nnc language.
+#include "commands.h"
+#include "exit_codes.h"
+#include "kernel_jit.h"
+#include "nncrt/simulation.h"
+#include "passes/pipeline.h"
+
+#include <CLI/CLI.hpp>
+
+#include <exception>
+#include <iostream>
+
+using namespace nnc::driver;
+
+namespace {
+
+void add_compile_options(CLI::App* cmd, CompileOptions& o) {
+    cmd->add_option("file", o.file, "the .nml file")->required();
+    cmd->add_option("-D,--define", o.defines,
+                    "override a top-level constant of the network: -D NAME=VALUE (VALUE may "
+                    "carry a unit: -D J='0.2 mV'); repeatable");
+    cmd->add_option("-I,--include", o.include_dirs,
+                    "directory searched for imports before $NNC_PATH and the standard library; "
+                    "repeatable");
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"nnc — a compiler for spiking neural-network models.\n"
+                 "Checks a model written in the nnc language (neurons, synapses, networks, with "
+                 "physical units), compiles it with LLVM and runs it."};
+    app.set_version_flag("--version", std::string("nnc ") + NNC_VERSION);
+    app.require_subcommand(1);
+    app.footer("Exit codes: 0 ok, 1 errors in the model, 2 bad command line, 3 the simulation "
+               "or its output failed, 4 internal error.\nSee docs/cli.md.");
+
+    CompileOptions check;
+    auto* check_cmd = app.add_subcommand("check", "parse and check a model; print errors only");
+    add_compile_options(check_cmd, check);
+
+    RunOptions run;
+    auto* run_cmd = app.add_subcommand("run", "compile a network with the LLVM JIT and simulate it");
+    add_compile_options(run_cmd, run.compile);
+    run_cmd->add_option("-o,--output", run.output,
+                        "write recorded spikes to this HDF5 file (SONATA spike layout)");
+    run_cmd->add_option("--duration", run.duration_ms,
+                        "model time to simulate in ms (overrides the model's `duration`)")
+        ->check(CLI::NonNegativeNumber);
+    run_cmd->add_option("--seed", run.seed, "random seed (overrides the model's `seed`)")
+        ->check(CLI::NonNegativeNumber);
+    run_cmd->add_flag("-q,--quiet", run.quiet, "print nothing but errors");
+
+    DumpIrOptions dump;
+    auto* dump_cmd = app.add_subcommand("dump-ir", "print the IR after the passes (or after one)");
+    add_compile_options(dump_cmd, dump.compile);
+    dump_cmd->add_option("--after", dump.after, "print the IR as this pass leaves it");
+    dump_cmd->add_flag("--llvm", dump.llvm, "print the optimised LLVM IR of the kernels");
+    bool print_passes = false;
+    dump_cmd->add_flag("--print-passes", print_passes, "list the passes in order and exit");
+    // --print-passes needs no file.
+    dump_cmd->get_option("file")->required(false);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? exit_ok : exit_usage_error;
+    }
+
+    try {
+        if (*check_cmd) return check_command(check);
+        if (*run_cmd) return run_command(run);
+        if (*dump_cmd) {
+            if (print_passes) {
+                for (const auto& p : nnc::passes::pass_list())
+                    std::cout << p.name << "\t" << p.description << '\n';
+                return exit_ok;
+            }
+            if (dump.compile.file.empty()) {
+                std::cerr << "nnc: error: dump-ir needs a file\n";
+                return exit_usage_error;
+            }
+            return dump_ir_command(dump);
+        }
+    } catch (const nncrt::Error& e) {
+        std::cerr << "nnc: error: " << e.what() << '\n';
+        return exit_runtime_error;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "nnc: error: out of memory\n";
+        return exit_runtime_error;
+    } catch (const std::exception& e) {
+        std::cerr << "nnc: internal error: " << e.what()
+                  << "\nThis is a bug in nnc; please report it with the model that caused it.\n";
+        return exit_internal_error;
+    }
+    return exit_ok;
+}

@@ -1,0 +1,89 @@
+#include "run_report.h"
+
+#include "terminal.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <ostream>
+
+namespace nnc::driver {
+
+ProgressLine::ProgressLine(FILE* stream, double)
+    : stream_(stream && is_terminal(stream) ? stream : nullptr),
+      start_(std::chrono::steady_clock::now()), last_(start_) {}
+
+void ProgressLine::update(double t_ms, double end_ms) {
+    if (!stream_) return;
+    auto now = std::chrono::steady_clock::now();
+    double elapsed = std::chrono::duration<double>(now - start_).count();
+    if (elapsed < 1.0 || std::chrono::duration<double>(now - last_).count() < 0.2) return;
+    last_ = now;
+    shown_ = true;
+    double rtf = t_ms > 0 ? elapsed / (t_ms * 1e-3) : 0.0;
+    std::fputs(fmt::format("\r  simulating {:.1f} / {:.1f} ms ({:3.0f}%)  elapsed {:.1f} s  "
+                           "real-time factor {:.2f}  ",
+                           t_ms, end_ms, end_ms > 0 ? 100.0 * t_ms / end_ms : 100.0, elapsed, rtf)
+                   .c_str(),
+               stream_);
+    std::fflush(stream_);
+}
+
+void ProgressLine::finish() {
+    if (stream_ && shown_) {
+        std::fputs("\r\033[K", stream_);
+        std::fflush(stream_);
+    }
+}
+
+namespace {
+
+std::string seconds(double s) {
+    if (s < 1e-3) return fmt::format("{:.0f} µs", s * 1e6);
+    if (s < 1.0) return fmt::format("{:.1f} ms", s * 1e3);
+    return fmt::format("{:.2f} s", s);
+}
+
+std::string thousands(uint64_t n) {
+    std::string digits = std::to_string(n), out;
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+} // namespace
+
+void print_run_summary(std::ostream& out, const std::string& file, const ir::Network& network,
+                       const nncrt::Simulation& sim, const PhaseTimer& timer,
+                       const std::string& output) {
+    const double t_s = sim.time_ms() * 1e-3;
+    out << fmt::format("nnc run {}: network '{}', {:g} ms of model time (dt = {:g} ms, seed {})\n",
+                       file, network.name, sim.time_ms(), sim.dt_ms(), network.simulation.seed);
+    size_t width = 10;
+    for (const auto& pop : network.populations) width = std::max(width, pop.name.size());
+    out << fmt::format("  {:<{}} {:>10} {:>12} {:>12}\n", "population", width, "neurons",
+                       "spikes", "rate (Hz)");
+    for (size_t p = 0; p < network.populations.size(); ++p) {
+        const auto& pop = network.populations[p];
+        uint64_t spikes = sim.spike_count(nncrt::PopulationId(p));
+        double rate = pop.size && t_s > 0 ? double(spikes) / (double(pop.size) * t_s) : 0.0;
+        out << fmt::format("  {:<{}} {:>10} {:>12} {:>12.3f}\n", pop.name, width,
+                           thousands(pop.size), thousands(spikes), rate);
+    }
+    auto stats = sim.connection_stats();
+    out << fmt::format("  synapses: {} ({:.2f} bytes per synapse, {:.1f} MiB)\n",
+                       thousands(stats.synapses), stats.bytes_per_synapse(),
+                       double(stats.bytes) / (1024.0 * 1024.0));
+    std::string phases;
+    for (const auto& [name, s] : timer.phases())
+        phases += fmt::format("{}{} {}", phases.empty() ? "" : ", ", name, seconds(s));
+    out << "  time: " << phases << '\n';
+    double sim_s = timer.seconds("simulate");
+    if (t_s > 0)
+        out << fmt::format("  real-time factor: {:.3f} (wall time / model time)\n", sim_s / t_s);
+    if (!output.empty()) out << "  spikes written to " << output << " (SONATA HDF5)\n";
+}
+
+} // namespace nnc::driver

@@ -1,0 +1,72 @@
+// The kernel IR: one population's update step, as straight-line code over
+// numbers, ready for a backend. It is produced by the lowering pass from a
+// NeuronModel and a Population (parameters folded in, the exact propagator
+// already computed), so a backend makes no modelling decision: it only turns
+// these statements into machine code or source text.
+//
+// Semantics: for every neuron i of the population, in order, run `body` once.
+// A statement reads and writes the current neuron's values; `State(j)` is
+// state[j][i] of nncrt_kernel_args, `Input(k)` is input[k][i], `Receptor(r)`
+// is receptor[r][i], `Local(l)` a temporary of this neuron's step. All values
+// are doubles; comparisons and logic yield 1.0 or 0.0 (and Select/If test
+// "!= 0"). `EmitSpike` appends i to args->spiked.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace nnc::kir {
+
+enum class Op {
+    Const, State, Input, Receptor, Local,
+    Add, Sub, Mul, Div, Neg,
+    Call, ///< fn: exp, log, sqrt, fabs, pow, sin, cos, tanh, fmin, fmax, floor, ceil, round
+    Lt, Le, Gt, Ge, Eq, Ne,
+    And, Or, Not,
+    Select, ///< args[0] != 0 ? args[1] : args[2]
+};
+
+struct Expr;
+using ExprPtr = std::shared_ptr<const Expr>;
+
+struct Expr {
+    Op op = Op::Const;
+    double value = 0.0; ///< Const
+    int index = -1;     ///< State, Input, Receptor, Local
+    std::string fn;     ///< Call
+    std::vector<ExprPtr> args;
+
+    static ExprPtr constant(double v);
+    static ExprPtr ref(Op op, int index);
+    static ExprPtr make(Op op, std::vector<ExprPtr> args);
+    static ExprPtr call(std::string fn, std::vector<ExprPtr> args);
+};
+
+struct Stmt {
+    enum class Kind {
+        SetLocal,  ///< locals[index] = value
+        SetState,  ///< state[index][i] = value
+        If,        ///< if (value != 0) { body }
+        EmitSpike, ///< spiked[(*n_spiked)++] = i
+    };
+    Kind kind = Kind::SetLocal;
+    int index = -1;
+    ExprPtr value;
+    std::vector<Stmt> body;
+    std::string comment; ///< where it came from, for generated source and dump-ir
+};
+
+struct PopulationKernel {
+    std::string name; ///< a valid C identifier, unique in a program: the function's name
+    std::vector<std::string> state_names;    ///< order of nncrt_kernel_args::state
+    std::vector<std::string> input_names;    ///< order of nncrt_kernel_args::input
+    std::vector<std::string> receptor_names; ///< order of nncrt_kernel_args::receptor
+    int local_count = 0;
+    std::vector<Stmt> body;
+};
+
+/// Human-readable listing (for `nnc dump-ir` and tests).
+std::string to_string(const PopulationKernel& kernel);
+
+} // namespace nnc::kir

@@ -1,0 +1,52 @@
+#include "ir/model.h"
+
+namespace nnc::ir {
+
+namespace {
+
+template <typename T>
+std::vector<std::string> names_of(const std::vector<T>& items) {
+    std::vector<std::string> names;
+    names.reserve(items.size());
+    for (const auto& item : items)
+        names.push_back(item.name);
+    return names;
+}
+
+template <typename T>
+int find_named(const std::vector<T>& items, const std::string& name) {
+    for (size_t i = 0; i < items.size(); ++i)
+        if (items[i].name == name) return int(i);
+    return -1;
+}
+
+} // namespace
+
+std::vector<std::string> NeuronModel::parameter_names() const {
+    return names_of(parameters);
+}
+std::vector<std::string> NeuronModel::state_names() const {
+    return names_of(states);
+}
+std::vector<std::string> NeuronModel::input_names() const {
+    return names_of(inputs);
+}
+
+int NeuronModel::find_parameter(const std::string& n) const {
+    return find_named(parameters, n);
+}
+int NeuronModel::find_state(const std::string& n) const {
+    return find_named(states, n);
+}
+int NeuronModel::find_input(const std::string& n) const {
+    return find_named(inputs, n);
+}
+int NeuronModel::find_receptor(const std::string& n) const {
+    return find_named(receptors, n);
+}
+
+int Network::find_population(const std::string& n) const {
+    return find_named(populations, n);
+}
+
+} // namespace nnc::ir

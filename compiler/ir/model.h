@@ -1,0 +1,177 @@
+// The model IR: what sema hands to the passes. A NeuronModel is a unit-checked,
+// fully resolved description of one neuron type; a Network is the elaborated
+// network layer: every `let` evaluated, every size, parameter, weight and delay
+// a number (or a distribution) in canonical units. Nothing here refers to the
+// AST or to source text except through SourceRange.
+#pragma once
+
+#include "ir/expr.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nnc::ir {
+
+struct Parameter {
+    std::string name;
+    Dimension dim;
+    ExprPtr default_value; ///< over Const and earlier Params only
+    SourceRange range;
+};
+
+struct StateVar {
+    std::string name;
+    Dimension dim;
+    ExprPtr initial; ///< over Const and Params
+    SourceRange range;
+};
+
+/// d(states[state])/dt = rhs. A state variable without an equation is constant between
+/// events.
+struct Ode {
+    int state = -1;
+    ExprPtr rhs;
+    SourceRange range;
+};
+
+struct InputVar {
+    std::string name;
+    Dimension dim;
+    SourceRange range;
+};
+
+/// states[state] = value, in order; a handler's `x += e` arrives here as x = x + e.
+struct Assignment {
+    int state = -1;
+    ExprPtr value;
+    SourceRange range;
+};
+
+/// What a spike arriving at a receptor port does. Sema guarantees every assignment is an
+/// increment linear in the weight (x = x + c*w with c free of w), so spikes arriving in
+/// the same step may be summed first, as NEST does.
+struct Receptor {
+    std::string name;
+    Dimension weight_dim;
+    std::vector<Assignment> actions;
+    SourceRange range;
+};
+
+struct Threshold {
+    ExprPtr condition;              ///< truth value over states, params, inputs
+    bool emits_spike = false;
+    std::vector<Assignment> reset;  ///< in order
+    ExprPtr refractory_period;      ///< time, over Consts and Params; null if none
+    std::vector<int> clamped;       ///< states held during the refractory period
+    SourceRange range;
+};
+
+/// How a model's ODEs are integrated over one time step.
+enum class SolverKind {
+    Auto,          ///< not decided yet (before the ODE classification pass)
+    ExactLinear,   ///< affine system: exact propagator exp(A·dt)
+    RungeKutta4,   ///< anything else: classical fourth-order Runge–Kutta, one stage set per dt
+};
+
+struct NeuronModel {
+    std::string name;
+    std::vector<Parameter> parameters;
+    std::vector<StateVar> states;
+    std::vector<Ode> odes;
+    std::vector<InputVar> inputs;
+    std::vector<Receptor> receptors;
+    std::optional<Threshold> threshold;
+    SolverKind solver = SolverKind::Auto; ///< set by the ODE classification pass
+    SourceRange range;
+
+    std::vector<std::string> parameter_names() const;
+    std::vector<std::string> state_names() const;
+    std::vector<std::string> input_names() const;
+    int find_parameter(const std::string& name) const; ///< -1 if absent
+    int find_state(const std::string& name) const;
+    int find_input(const std::string& name) const;
+    int find_receptor(const std::string& name) const;
+};
+
+/// A number or a distribution to draw per element, in canonical units.
+struct ValueSpec {
+    enum class Kind { Constant, Uniform, Normal };
+    Kind kind = Kind::Constant;
+    double a = 0.0; ///< constant | low | mean
+    double b = 0.0; ///< high | standard deviation
+};
+
+struct Population {
+    std::string name;
+    int model = -1;                  ///< index into Program::models
+    uint64_t size = 0;
+    std::vector<double> parameters;  ///< one per model parameter, overrides applied
+    std::vector<ValueSpec> initial;  ///< one per model state variable
+    SourceRange range;
+};
+
+struct Connector {
+    enum class Kind { AllToAll, OneToOne, FixedProbability, FixedIndegree };
+    Kind kind = Kind::AllToAll;
+    double probability = 0.0;
+    uint64_t indegree = 0;
+    bool allow_autapses = true;
+    bool allow_multapses = true;
+};
+
+struct Projection {
+    int source = -1; ///< population index
+    int target = -1;
+    Connector connector;
+    ValueSpec weight;   ///< in the receptor's weight unit (canonical)
+    ValueSpec delay;    ///< ms
+    int receptor = -1;  ///< index into the target model's receptors
+    SourceRange range;
+};
+
+struct Stimulus {
+    enum class Kind { Poisson, DC };
+    Kind kind = Kind::Poisson;
+    int target = -1;
+    double rate_hz = 0.0;   ///< Poisson: per target neuron
+    double weight = 0.0;    ///< Poisson
+    int receptor = -1;      ///< Poisson
+    int input = -1;         ///< DC: index into the target model's inputs
+    double amplitude = 0.0; ///< DC, in the input's canonical unit
+    double start_ms = 0.0;  ///< DC
+    double stop_ms = 1e300; ///< DC
+    SourceRange range;
+};
+
+struct SpikeRecorder {
+    int population = -1;
+    SourceRange range;
+};
+
+struct SimulationSettings {
+    double dt_ms = 0.1;
+    double duration_ms = 1000.0;
+    uint64_t seed = 1;
+    SourceRange range;
+};
+
+struct Network {
+    std::string name;
+    std::vector<Population> populations;
+    std::vector<Projection> projections;
+    std::vector<Stimulus> stimuli;
+    std::vector<SpikeRecorder> spike_recorders;
+    SimulationSettings simulation;
+    SourceRange range;
+
+    int find_population(const std::string& name) const; ///< -1 if absent
+};
+
+struct Program {
+    std::vector<NeuronModel> models;
+    std::optional<Network> network; ///< the root file's network, if it has one
+};
+
+} // namespace nnc::ir

@@ -1,0 +1,260 @@
+#include "passes/kernel_lowering.h"
+
+#include "ir/evaluate.h"
+#include "passes/propagator.h"
+
+#include <cctype>
+#include <cmath>
+#include <stdexcept>
+
+namespace nnc::passes {
+
+namespace {
+
+using kir::Stmt;
+using K = kir::Op;
+
+kir::ExprPtr cnst(double v) { return kir::Expr::constant(v); }
+kir::ExprPtr make(K op, std::vector<kir::ExprPtr> args) { return kir::Expr::make(op, std::move(args)); }
+
+std::string c_identifier(const std::string& s) {
+    std::string out;
+    for (char c : s) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    return out;
+}
+
+Stmt set_local(int index, kir::ExprPtr value, std::string comment = {}) {
+    return Stmt{Stmt::Kind::SetLocal, index, std::move(value), {}, std::move(comment)};
+}
+Stmt set_state(int index, kir::ExprPtr value, std::string comment = {}) {
+    return Stmt{Stmt::Kind::SetState, index, std::move(value), {}, std::move(comment)};
+}
+
+/// Builds one population's kernel.
+class Lowering {
+public:
+    Lowering(const ir::NeuronModel& model, const ir::Population& pop, double dt)
+        : model_(model), params_(pop.parameters), dt_(dt) {}
+
+    kir::PopulationKernel run(size_t population_index, const std::string& population_name) {
+        kernel_.name = "nnc_update_" + c_identifier(population_name) + "_" +
+                       std::to_string(population_index);
+        kernel_.state_names = model_.state_names();
+        kernel_.input_names = model_.input_names();
+        for (const auto& r : model_.receptors) kernel_.receptor_names.push_back(r.name);
+
+        clamped_.assign(model_.states.size(), false);
+        const auto& th = model_.threshold;
+        if (th && th->refractory_period) {
+            counter_ = int(kernel_.state_names.size());
+            kernel_.state_names.push_back(refractory_counter_name);
+            counter_local_ = new_local();
+            emit(set_local(counter_local_, kir::Expr::ref(K::State, counter_),
+                           "steps of refractoriness left at the start of this step"));
+            for (int s : th->clamped) clamped_[size_t(s)] = true;
+        }
+
+        propagate();
+        if (counter_ >= 0) {
+            auto left = kir::Expr::ref(K::Local, counter_local_);
+            emit(set_state(counter_, make(K::Select, {refractory(), make(K::Sub, {left, cnst(1)}), left}),
+                           "count the refractory period down"));
+        }
+        receive_spikes();
+        threshold();
+        return std::move(kernel_);
+    }
+
+private:
+    int new_local() { return kernel_.local_count++; }
+    void emit(Stmt s) { kernel_.body.push_back(std::move(s)); }
+
+    /// True (1.0) while the neuron is refractory in this step.
+    kir::ExprPtr refractory() const {
+        return make(K::Gt, {kir::Expr::ref(K::Local, counter_local_), cnst(0)});
+    }
+    bool is_clamped(int state) const { return counter_ >= 0 && clamped_[size_t(state)]; }
+
+    /// `value` for state j, or its current value while clamped.
+    kir::ExprPtr held_if_clamped(int state, kir::ExprPtr value) const {
+        if (!is_clamped(state)) return value;
+        return make(K::Select, {refractory(), kir::Expr::ref(K::State, state), std::move(value)});
+    }
+
+    double parameter(int index) const { return params_.at(size_t(index)); }
+
+    /// ir -> kir; `state_locals[j] >= 0` reads state j from that local instead.
+    kir::ExprPtr lower(const ir::Expr& e, const std::vector<int>& state_locals = {},
+                       int receptor = -1) const {
+        switch (e.op) {
+        case ir::Op::Const: return cnst(e.value);
+        case ir::Op::Param: return cnst(parameter(e.index));
+        case ir::Op::State:
+            if (size_t(e.index) < state_locals.size() && state_locals[size_t(e.index)] >= 0)
+                return kir::Expr::ref(K::Local, state_locals[size_t(e.index)]);
+            return kir::Expr::ref(K::State, e.index);
+        case ir::Op::Input: return kir::Expr::ref(K::Input, e.index);
+        case ir::Op::Weight:
+            if (receptor < 0) throw std::logic_error("spike weight outside a receptor handler");
+            return kir::Expr::ref(K::Receptor, receptor);
+        default: break;
+        }
+        std::vector<kir::ExprPtr> args;
+        for (const auto& a : e.args) args.push_back(lower(*a, state_locals, receptor));
+        switch (e.op) {
+        case ir::Op::Add: return make(K::Add, std::move(args));
+        case ir::Op::Sub: return make(K::Sub, std::move(args));
+        case ir::Op::Mul: return make(K::Mul, std::move(args));
+        case ir::Op::Div: return make(K::Div, std::move(args));
+        case ir::Op::Neg: return make(K::Neg, std::move(args));
+        case ir::Op::Pow: return kir::Expr::call("pow", std::move(args));
+        case ir::Op::Call: {
+            std::string fn = e.fn;
+            if (fn == "abs") fn = "fabs";
+            if (fn == "min") fn = "fmin";
+            if (fn == "max") fn = "fmax";
+            return kir::Expr::call(fn, std::move(args));
+        }
+        case ir::Op::Lt: return make(K::Lt, std::move(args));
+        case ir::Op::Le: return make(K::Le, std::move(args));
+        case ir::Op::Gt: return make(K::Gt, std::move(args));
+        case ir::Op::Ge: return make(K::Ge, std::move(args));
+        case ir::Op::Eq: return make(K::Eq, std::move(args));
+        case ir::Op::Ne: return make(K::Ne, std::move(args));
+        case ir::Op::And: return make(K::And, std::move(args));
+        case ir::Op::Or: return make(K::Or, std::move(args));
+        case ir::Op::Not: return make(K::Not, std::move(args));
+        case ir::Op::Select: return make(K::Select, std::move(args));
+        default: throw std::logic_error("unexpected expression in kernel lowering");
+        }
+    }
+
+    void propagate() {
+        if (model_.odes.empty()) return;
+        if (model_.solver == ir::SolverKind::ExactLinear)
+            propagate_exactly();
+        else
+            propagate_rk4();
+    }
+
+    void propagate_exactly() {
+        const auto prop = compute_propagator(model_, params_, dt_);
+        const size_t ns = model_.states.size();
+        std::vector<std::pair<int, int>> updated; // (state, local)
+        for (const auto& ode : model_.odes) {
+            const auto& row = prop.rows[size_t(ode.state)];
+            kir::ExprPtr sum;
+            auto add = [&](kir::ExprPtr term) {
+                sum = sum ? make(K::Add, {sum, std::move(term)}) : std::move(term);
+            };
+            for (size_t l = 0; l < row.coef.size(); ++l) {
+                if (row.coef[l] == 0.0) continue;
+                auto var = l < ns ? kir::Expr::ref(K::State, int(l))
+                                  : kir::Expr::ref(K::Input, int(l - ns));
+                add(make(K::Mul, {cnst(row.coef[l]), var}));
+            }
+            if (row.constant != 0.0 || !sum) add(cnst(row.constant));
+            int local = new_local();
+            emit(set_local(local, sum,
+                           model_.states[size_t(ode.state)].name + "(t + dt), exact propagator"));
+            updated.emplace_back(ode.state, local);
+        }
+        for (auto [state, local] : updated)
+            emit(set_state(state, held_if_clamped(state, kir::Expr::ref(K::Local, local))));
+    }
+
+    void propagate_rk4() {
+        const size_t ns = model_.states.size();
+        // Derivatives of clamped variables are zero while refractory, in every stage.
+        auto derivative = [&](const ir::Ode& ode, const std::vector<int>& at) {
+            auto f = lower(*ode.rhs, at);
+            if (!is_clamped(ode.state)) return f;
+            return make(K::Select, {refractory(), cnst(0), f});
+        };
+        auto y0 = [&](int s) { return kir::Expr::ref(K::State, s); };
+        std::vector<std::vector<int>> k(4);
+        std::vector<int> at; // where each stage reads the state from
+        const double h[3] = {dt_ / 2, dt_ / 2, dt_};
+        for (int stage = 0; stage < 4; ++stage) {
+            for (const auto& ode : model_.odes) {
+                int local = new_local();
+                emit(set_local(local, derivative(ode, at),
+                               "RK4 stage " + std::to_string(stage + 1) + " of " +
+                                   model_.states[size_t(ode.state)].name + "'"));
+                k[size_t(stage)].push_back(local);
+            }
+            if (stage == 3) break;
+            std::vector<int> next(ns, -1);
+            for (size_t i = 0; i < model_.odes.size(); ++i) {
+                int s = model_.odes[i].state;
+                int local = new_local();
+                emit(set_local(local, make(K::Add, {y0(s), make(K::Mul, {cnst(h[stage]),
+                                   kir::Expr::ref(K::Local, k[size_t(stage)][i])})})));
+                next[size_t(s)] = local;
+            }
+            at = std::move(next);
+        }
+        std::vector<std::pair<int, int>> updated;
+        for (size_t i = 0; i < model_.odes.size(); ++i) {
+            int s = model_.odes[i].state;
+            auto kk = [&](int stage) { return kir::Expr::ref(K::Local, k[size_t(stage)][i]); };
+            auto weighted = make(K::Add, {make(K::Add, {kk(0), make(K::Mul, {cnst(2), kk(1)})}),
+                                          make(K::Add, {make(K::Mul, {cnst(2), kk(2)}), kk(3)})});
+            int local = new_local();
+            emit(set_local(local, make(K::Add, {y0(s), make(K::Mul, {cnst(dt_ / 6), weighted})}),
+                           model_.states[size_t(s)].name + "(t + dt), RK4"));
+            updated.emplace_back(s, local);
+        }
+        for (auto [state, local] : updated)
+            emit(set_state(state, held_if_clamped(state, kir::Expr::ref(K::Local, local))));
+    }
+
+    void receive_spikes() {
+        for (size_t r = 0; r < model_.receptors.size(); ++r) {
+            const auto& receptor = model_.receptors[r];
+            for (const auto& action : receptor.actions) {
+                auto value = lower(*action.value, {}, int(r));
+                emit(set_state(action.state, held_if_clamped(action.state, value),
+                               "on spike " + receptor.name));
+            }
+        }
+    }
+
+    void threshold() {
+        const auto& th = model_.threshold;
+        if (!th) return;
+        auto cond = lower(*th->condition);
+        if (counter_ >= 0) cond = make(K::And, {make(K::Not, {refractory()}), cond});
+        Stmt fire{Stmt::Kind::If, -1, cond, {}, "threshold"};
+        if (th->emits_spike) fire.body.push_back(Stmt{Stmt::Kind::EmitSpike, -1, nullptr, {}, {}});
+        for (const auto& a : th->reset) fire.body.push_back(set_state(a.state, lower(*a.value)));
+        if (counter_ >= 0) {
+            auto period = ir::evaluate(*th->refractory_period, ir::Bindings{params_, {}, {}, {}});
+            if (!period) throw std::logic_error("refractory period is not a constant");
+            fire.body.push_back(set_state(counter_, cnst(double(refractory_steps(*period, dt_))),
+                                          "refractory period in steps"));
+        }
+        emit(std::move(fire));
+    }
+
+    const ir::NeuronModel& model_;
+    const std::vector<double>& params_;
+    double dt_;
+    kir::PopulationKernel kernel_;
+    std::vector<bool> clamped_;
+    int counter_ = -1;       // state index of the refractory counter
+    int counter_local_ = -1; // its value at the start of the step
+};
+
+} // namespace
+
+long refractory_steps(double period_ms, double dt_ms) { return std::lround(period_ms / dt_ms); }
+
+kir::PopulationKernel lower_population(const ir::Program& program, size_t population_index,
+                                       double dt_ms) {
+    const auto& pop = program.network.value().populations.at(population_index);
+    const auto& model = program.models.at(size_t(pop.model));
+    return Lowering(model, pop, dt_ms).run(population_index, pop.name);
+}
+
+} // namespace nnc::passes

@@ -1,0 +1,898 @@
+#include "sema/network_sema.h"
+
+#include "ir/evaluate.h"
+#include "sema/expr_builder.h"
+#include "sema/names.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <map>
+#include <set>
+#include <span>
+
+namespace nnc::sema {
+
+namespace {
+
+struct Quantity {
+    double value = 0.0;
+    Dimension dim;
+};
+
+struct Constant {
+    std::string name;
+    Quantity q;
+    size_t item = 0; ///< index of its `let` among the network's items
+    SourceRange range;
+    bool ok = false;
+};
+
+bool is_call(const ast::Expr& e, const char* callee) {
+    return e.kind == ast::ExprKind::Call && e.name == callee;
+}
+
+bool is_whole(double v) {
+    return std::isfinite(v) && v == std::floor(v);
+}
+
+const std::vector<std::string> projection_settings = {"connect", "weight", "delay", "receptor"};
+const std::vector<std::string> connection_rules = {"all_to_all", "one_to_one", "fixed_probability",
+                                                   "fixed_indegree"};
+const std::vector<std::string> generators = {"poisson", "dc"};
+const std::vector<std::string> simulate_settings = {"dt", "duration", "seed"};
+
+class Elaborator;
+
+class NetworkScope final : public NameScope {
+public:
+    explicit NetworkScope(const Elaborator& e) : e_(e) {}
+    Resolution resolve(const std::string& name) const override;
+    std::vector<std::string> visible_names() const override;
+
+private:
+    const Elaborator& e_;
+};
+
+class Elaborator {
+public:
+    Elaborator(const ast::Network& net, const std::vector<ir::NeuronModel>& models,
+               const std::vector<bool>& model_ok, const std::vector<ConstantOverride>& overrides,
+               DiagnosticEngine& diags)
+        : net_(net), models_(models), model_ok_(model_ok), overrides_(overrides), diags_(diags) {
+        out_.name = net.name;
+        out_.range = net.range;
+    }
+
+    ir::Network run() {
+        check_overrides();
+        for (size_t i = 0; i < net_.items.size(); ++i)
+            if (auto* let = std::get_if<ast::Let>(&net_.items[i]))
+                let_items_.try_emplace(let->binding.name, i);
+        // The simulation settings first (delays default to dt), with the constants declared
+        // before them; then everything else in source order; recorders last, as `record
+        // spikes of all` means every population, wherever it is declared.
+        for (item_ = 0; item_ < net_.items.size(); ++item_) {
+            const auto& item = net_.items[item_];
+            if (auto* let = std::get_if<ast::Let>(&item)) define(let->binding);
+            if (auto* sim = std::get_if<ast::Simulate>(&item)) simulate(*sim);
+            if (auto* pop = std::get_if<ast::Population>(&item))
+                population_items_.try_emplace(pop->name, item_);
+        }
+        for (item_ = 0; item_ < net_.items.size(); ++item_) {
+            const auto& item = net_.items[item_];
+            if (auto* pop = std::get_if<ast::Population>(&item)) population(*pop);
+            if (auto* proj = std::get_if<ast::Projection>(&item)) projection(*proj);
+            if (auto* stim = std::get_if<ast::Stimulus>(&item)) stimulus(*stim);
+        }
+        for (item_ = 0; item_ < net_.items.size(); ++item_)
+            if (auto* rec = std::get_if<ast::Record>(&net_.items[item_])) record(*rec);
+        return std::move(out_);
+    }
+
+private:
+    friend class NetworkScope;
+
+    void error(SourceRange at, const std::string& message, const std::string& hint = {}) {
+        diags_.error(at, message, hint);
+    }
+
+    // ---- constants -----------------------------------------------------------------------
+
+    const Constant* find_constant(const std::string& name) const {
+        auto it = constant_index_.find(name);
+        return it == constant_index_.end() ? nullptr : &constants_[it->second];
+    }
+
+    /// The value of a constant expression over the constants visible here; nullopt after
+    /// reporting.
+    std::optional<Quantity> evaluate(const ast::Expr& e) {
+        if (e.kind == ast::ExprKind::Call && (e.name == "uniform" || e.name == "normal")) {
+            error(e.range,
+                  fmt::format("`{}(...)` is not allowed here: this value is one number", e.name),
+                  "only a population's state variables and a projection's weight and delay can "
+                  "be drawn from a distribution");
+            return std::nullopt;
+        }
+        std::vector<Problem> problems;
+        NetworkScope scope(*this);
+        auto r = ExprBuilder(scope, problems).build(e);
+        for (const auto& p : problems)
+            error(p.at, p.message, p.hint);
+        if (!r) return std::nullopt;
+        if (r->op != ir::Op::Const) {
+            error(e.range, "this value is not a constant");
+            return std::nullopt;
+        }
+        return Quantity{r->value, r->dim};
+    }
+
+    /// Reports and returns false unless `q` has dimension `want`.
+    bool expect(const Quantity& q, const Dimension& want, const ast::Expr& e,
+                const std::string& what) {
+        if (q.dim == want) return true;
+        error(e.range,
+              fmt::format("dimension mismatch: {} is {}, but this value is {}", what,
+                          dimension_text(want), dimension_text(q.dim)),
+              q.dim.dimensionless() ? literal_hint(e, want) : "");
+        return false;
+    }
+
+    std::optional<Quantity> evaluate_as(const ast::Expr& e, const Dimension& want,
+                                        const std::string& what) {
+        auto q = evaluate(e);
+        if (!q || !expect(*q, want, e, what)) return std::nullopt;
+        return q;
+    }
+
+    std::vector<std::string> top_level_lets() const {
+        std::vector<std::string> names;
+        for (const auto& item : net_.items)
+            if (auto* let = std::get_if<ast::Let>(&item)) names.push_back(let->binding.name);
+        return names;
+    }
+
+    void check_overrides() {
+        auto lets = top_level_lets();
+        for (const auto& ov : overrides_) {
+            bool found = false;
+            for (const auto& n : lets)
+                found = found || n == ov.name;
+            if (found) continue;
+            std::string hint = did_you_mean(ov.name, lets);
+            if (hint.empty())
+                hint = lets.empty() ? std::string("it has no constants")
+                                    : "its constants are: " + join_names(lets);
+            error(ov.range, fmt::format("no constant '{}' in network '{}'", ov.name, net_.name),
+                  hint);
+        }
+    }
+
+    void define(const ast::Binding& b) {
+        if (const Constant* first = find_constant(b.name)) {
+            error(b.name_range, fmt::format("constant '{}' is already defined", b.name));
+            diags_.note(first->range, fmt::format("'{}' is first defined here", b.name));
+            return;
+        }
+        Constant c{b.name, {}, item_, b.name_range, false};
+        auto q = evaluate(*b.value);
+        c.ok = q.has_value();
+        if (q) c.q = *q;
+        const ConstantOverride* ov = nullptr;
+        for (const auto& o : overrides_)
+            if (o.name == b.name) ov = &o; // the last one wins
+        if (ov && ov->value) {
+            auto nq = evaluate(*ov->value);
+            c.ok = c.ok && nq.has_value();
+            if (nq && q && nq->dim != q->dim) {
+                error(ov->range,
+                      fmt::format("dimension mismatch in -D {}: '{}' is {}, the new value is {}",
+                                  b.name, b.name, dimension_text(q->dim), dimension_text(nq->dim)),
+                      nq->dim.dimensionless() ? literal_hint(*ov->value, q->dim) : "");
+                c.ok = false;
+            }
+            if (nq) c.q = *nq;
+        }
+        constant_index_.emplace(b.name, constants_.size());
+        constants_.push_back(std::move(c));
+    }
+
+    // ---- simulate ------------------------------------------------------------------------
+
+    void simulate(const ast::Simulate& sim) {
+        if (simulate_) {
+            error(sim.range, "more than one `simulate` block");
+            diags_.note(simulate_->range, "the first `simulate` block is here");
+            return;
+        }
+        simulate_ = &sim;
+        auto& s = out_.simulation;
+        s.range = sim.range;
+        for (const auto* b : settings(sim.settings, simulate_settings, "simulation setting")) {
+            if (!b) continue;
+            if (b->name == "dt") {
+                auto q = evaluate_as(*b->value, dims::time, "the time step");
+                if (q && !(q->value > 0))
+                    error(b->value->range, fmt::format("the time step must be positive, not {}",
+                                                       quantity_text(q->value, q->dim)));
+                else if (q)
+                    s.dt_ms = q->value;
+            } else if (b->name == "duration") {
+                auto q = evaluate_as(*b->value, dims::time, "the duration");
+                if (q && q->value < 0)
+                    error(b->value->range, fmt::format("the duration must not be negative"));
+                else if (q)
+                    s.duration_ms = q->value;
+            } else if (b->name == "seed") {
+                auto q = evaluate_as(*b->value, Dimension::none(), "a seed");
+                if (q && (!is_whole(q->value) || q->value < 0 || q->value >= 1.8e19))
+                    error(b->value->range,
+                          fmt::format("a seed must be a non-negative whole number, not {}",
+                                      number_text(q->value)));
+                else if (q)
+                    s.seed = uint64_t(q->value);
+            }
+        }
+    }
+
+    /// Checks the names of `bindings` against `known`; returns them in the order of `known`
+    /// (null where absent), having reported unknown and repeated names.
+    std::vector<const ast::Binding*> settings(const std::vector<ast::Binding>& bindings,
+                                              const std::vector<std::string>& known,
+                                              const char* what) {
+        std::vector<const ast::Binding*> found(known.size(), nullptr);
+        for (const auto& b : bindings) {
+            size_t i = 0;
+            while (i < known.size() && known[i] != b.name)
+                ++i;
+            if (i == known.size()) {
+                std::string hint = did_you_mean(b.name, known);
+                if (hint.empty()) hint = "expected one of: " + join_names(known);
+                error(b.name_range, fmt::format("unknown {} '{}'", what, b.name), hint);
+            } else if (found[i]) {
+                error(b.name_range, fmt::format("'{}' is set twice", b.name));
+                diags_.note(found[i]->name_range, "first set here");
+            } else {
+                found[i] = &b;
+            }
+        }
+        return found;
+    }
+
+    // ---- populations ---------------------------------------------------------------------
+
+    const ir::NeuronModel* model_of(int pop) const {
+        if (pop < 0) return nullptr;
+        int m = out_.populations[size_t(pop)].model;
+        return m < 0 ? nullptr : &models_[size_t(m)];
+    }
+    bool model_ok_of(int pop) const {
+        if (pop < 0) return false;
+        int m = out_.populations[size_t(pop)].model;
+        return m >= 0 && model_ok_[size_t(m)];
+    }
+
+    /// A population declared before this item; -1 after reporting (or quietly, if it is one
+    /// whose own declaration failed).
+    int find_population(const std::string& name, SourceRange at) {
+        auto it = population_index_.find(name);
+        if (it != population_index_.end()) return it->second;
+        if (population_items_.count(name)) {
+            error(at, fmt::format("population '{}' is used before it is declared", name),
+                  "move its `population` line above this one");
+            return -1;
+        }
+        std::vector<std::string> names;
+        for (const auto& [n, item] : population_items_)
+            names.push_back(n);
+        std::string hint = did_you_mean(name, names);
+        if (hint.empty() && !names.empty()) hint = "the populations are: " + join_names(names);
+        error(at, fmt::format("unknown population '{}'", name), hint);
+        return -1;
+    }
+
+    int find_model(const std::string& name, SourceRange at) {
+        for (size_t i = 0; i < models_.size(); ++i)
+            if (models_[i].name == name) return int(i);
+        std::vector<std::string> names;
+        for (const auto& m : models_)
+            names.push_back(m.name);
+        std::string hint = did_you_mean(name, names);
+        if (hint.empty())
+            hint = fmt::format("import the file that defines it, e.g. `import "
+                               "\"stdlib/neurons/{}.nml\"`",
+                               name);
+        error(at, fmt::format("unknown neuron model '{}'", name), hint);
+        return -1;
+    }
+
+    void population(const ast::Population& p) {
+        if (population_index_.count(p.name)) {
+            error(p.name_range, fmt::format("population '{}' is already declared", p.name));
+            diags_.note(out_.populations[size_t(population_index_[p.name])].range,
+                        "the first declaration is here");
+            return;
+        }
+        ir::Population pop;
+        pop.name = p.name;
+        pop.range = p.range;
+        pop.model = find_model(p.model, p.model_range);
+        if (p.size) {
+            auto q = evaluate_as(*p.size, Dimension::none(), "the size of a population");
+            if (q && (!is_whole(q->value) || q->value < 0 || q->value > 9e15))
+                error(p.size->range,
+                      fmt::format("the size of a population must be a non-negative whole number, "
+                                  "not {}",
+                                  number_text(q->value)),
+                      is_whole(q->value) ? "" : "round it, e.g. `[round(N)]`");
+            else if (q)
+                pop.size = uint64_t(q->value);
+        }
+        if (pop.model >= 0) values(p, pop);
+        population_index_.emplace(p.name, int(out_.populations.size()));
+        out_.populations.push_back(std::move(pop));
+    }
+
+    // Parameter values and initial states of a population: its overrides, then the model's
+    // defaults evaluated with the population's parameters.
+    void values(const ast::Population& p, ir::Population& pop) {
+        const auto& m = models_[size_t(pop.model)];
+        bool ok_model = model_ok_[size_t(pop.model)];
+        std::vector<std::optional<double>> params(m.parameters.size());
+        std::vector<std::optional<ir::ValueSpec>> initial(m.states.size());
+        std::map<std::string, SourceRange> seen;
+        for (const auto& b : p.overrides) {
+            if (auto [it, inserted] = seen.try_emplace(b.name, b.name_range); !inserted) {
+                error(b.name_range, fmt::format("'{}' is set twice", b.name));
+                diags_.note(it->second, "first set here");
+                continue;
+            }
+            if (int i = m.find_parameter(b.name); i >= 0) {
+                const auto& param = m.parameters[size_t(i)];
+                if (is_call(*b.value, "uniform") || is_call(*b.value, "normal")) {
+                    error(b.value->range,
+                          fmt::format("parameter '{}' has one value for the whole population",
+                                      b.name),
+                          "only state variables can be drawn from a distribution");
+                    continue;
+                }
+                auto q = evaluate_as(*b.value, param.dim,
+                                     fmt::format("parameter '{}' of {}", b.name, m.name));
+                if (q) params[size_t(i)] = q->value;
+            } else if (int s = m.find_state(b.name); s >= 0) {
+                const auto& state = m.states[size_t(s)];
+                initial[size_t(s)] =
+                    value_spec(*b.value, state.dim,
+                               fmt::format("state variable '{}' of {}", b.name, m.name), true);
+            } else {
+                std::vector<std::string> names = m.parameter_names();
+                for (const auto& n : m.state_names())
+                    names.push_back(n);
+                std::string hint = did_you_mean(b.name, names);
+                if (hint.empty())
+                    hint =
+                        fmt::format("its parameters are: {}; its state variables: {}",
+                                    join_names(m.parameter_names()), join_names(m.state_names()));
+                error(b.name_range,
+                      fmt::format("neuron '{}' has no parameter or state variable '{}'", m.name,
+                                  b.name),
+                      hint);
+            }
+        }
+        if (!ok_model) return; // its defaults may be missing; its errors are reported
+        pop.parameters.assign(m.parameters.size(), 0.0);
+        for (size_t i = 0; i < m.parameters.size(); ++i) {
+            if (params[i]) {
+                pop.parameters[i] = *params[i];
+                continue;
+            }
+            std::span<const double> earlier(pop.parameters.data(), i);
+            auto v =
+                ir::evaluate(*m.parameters[i].default_value, ir::Bindings{earlier, {}, {}, {}});
+            if (!v || !std::isfinite(*v))
+                error(p.range,
+                      fmt::format("the default of parameter '{}' evaluates to {} in "
+                                  "population '{}'",
+                                  m.parameters[i].name,
+                                  v ? number_text(*v) : std::string("nothing"), p.name),
+                      "set it in the population's block");
+            pop.parameters[i] = v.value_or(0.0);
+        }
+        pop.initial.resize(m.states.size());
+        for (size_t s = 0; s < m.states.size(); ++s) {
+            if (initial[s]) {
+                pop.initial[s] = *initial[s];
+                continue;
+            }
+            auto v = ir::evaluate(*m.states[s].initial, ir::Bindings{pop.parameters, {}, {}, {}});
+            if (!v || !std::isfinite(*v))
+                error(p.range,
+                      fmt::format("the initial value of '{}' evaluates to {} in "
+                                  "population '{}'",
+                                  m.states[s].name, v ? number_text(*v) : std::string("nothing"),
+                                  p.name),
+                      "set it in the population's block");
+            pop.initial[s] = ir::ValueSpec{ir::ValueSpec::Kind::Constant, v.value_or(0.0), 0.0};
+        }
+    }
+
+    /// A number or `uniform(low, high)` / `normal(mean, sd)` of dimension `want`.
+    std::optional<ir::ValueSpec> value_spec(const ast::Expr& e, const Dimension& want,
+                                            const std::string& what, bool distributions) {
+        bool uniform = is_call(e, "uniform");
+        if (!distributions || !(uniform || is_call(e, "normal"))) {
+            auto q = evaluate_as(e, want, what);
+            if (!q) return std::nullopt;
+            return ir::ValueSpec{ir::ValueSpec::Kind::Constant, q->value, 0.0};
+        }
+        std::vector<std::string> names = uniform ? std::vector<std::string>{"low", "high"}
+                                                 : std::vector<std::string>{"mean", "sd"};
+        auto args = call_arguments(e, names);
+        if (!args) return std::nullopt;
+        bool ok = true;
+        for (size_t i = 0; i < 2; ++i) {
+            if (!(*args)[i]) {
+                error(e.range, fmt::format("`{}` needs two arguments: {}({}, {})", e.name, e.name,
+                                           names[0], names[1]));
+                return std::nullopt;
+            }
+        }
+        auto a = evaluate_as(*(*args)[0], want, what);
+        auto b = evaluate_as(*(*args)[1], want, what);
+        if (!a || !b) return std::nullopt;
+        if (uniform && a->value > b->value) {
+            error(e.range,
+                  fmt::format("uniform(low, high) needs low <= high, but {} > {}",
+                              quantity_text(a->value, want), quantity_text(b->value, want)));
+            ok = false;
+        }
+        if (!uniform && b->value < 0) {
+            error((*args)[1]->range, "the standard deviation must not be negative");
+            ok = false;
+        }
+        if (!ok) return std::nullopt;
+        return ir::ValueSpec{uniform ? ir::ValueSpec::Kind::Uniform : ir::ValueSpec::Kind::Normal,
+                             a->value, b->value};
+    }
+
+    /// The arguments of a call by parameter name (positional ones in the order of `names`);
+    /// nullopt after reporting too many, unknown or repeated arguments.
+    std::optional<std::vector<const ast::Expr*>>
+    call_arguments(const ast::Expr& call, const std::vector<std::string>& names,
+                   size_t positional_limit = SIZE_MAX) {
+        std::vector<const ast::Expr*> out(names.size(), nullptr);
+        size_t next = 0;
+        bool ok = true;
+        for (size_t i = 0; i < call.args.size(); ++i) {
+            const std::string& given = i < call.arg_names.size() ? call.arg_names[i] : "";
+            size_t slot = names.size();
+            if (given.empty()) {
+                if (next >= names.size() || next >= positional_limit) {
+                    error(call.args[i]->range,
+                          fmt::format("too many arguments for `{}`", call.name),
+                          names.empty() ? fmt::format("`{}()` takes no arguments", call.name)
+                                        : "it takes: " + join_names(names));
+                    ok = false;
+                    continue;
+                }
+                slot = next++;
+            } else {
+                for (size_t j = 0; j < names.size(); ++j)
+                    if (names[j] == given) slot = j;
+                if (slot == names.size()) {
+                    std::string hint = did_you_mean(given, names);
+                    if (hint.empty())
+                        hint = names.empty() ? fmt::format("`{}()` takes no arguments", call.name)
+                                             : "it takes: " + join_names(names);
+                    error(call.args[i]->range,
+                          fmt::format("`{}` has no argument '{}'", call.name, given), hint);
+                    ok = false;
+                    continue;
+                }
+            }
+            if (out[slot]) {
+                error(call.args[i]->range,
+                      fmt::format("argument '{}' of `{}` is given twice", names[slot], call.name));
+                ok = false;
+                continue;
+            }
+            out[slot] = call.args[i].get();
+        }
+        if (!ok) return std::nullopt;
+        return out;
+    }
+
+    // ---- projections ---------------------------------------------------------------------
+
+    /// The receptor a projection or stimulus targets; nullopt if unknown (reported, or
+    /// quietly when the target's model has errors of its own).
+    std::optional<int> receptor(const ast::Expr* given, int pop, SourceRange at,
+                                const char* syntax) {
+        const ir::NeuronModel* m = model_of(pop);
+        if (!m || !model_ok_of(pop)) return std::nullopt;
+        const std::string& pop_name = out_.populations[size_t(pop)].name;
+        std::vector<std::string> names;
+        for (const auto& r : m->receptors)
+            names.push_back(r.name);
+        if (!given) {
+            if (names.size() == 1) return 0;
+            if (names.empty())
+                error(at,
+                      fmt::format("population '{}' cannot receive spikes: neuron '{}' has no "
+                                  "receptor",
+                                  pop_name, m->name),
+                      "declare one in the neuron, e.g. `on spike exc(w: pA) { I_syn += w }`");
+            else
+                error(at,
+                      fmt::format("population '{}' (neuron '{}') has several receptors ({}); say "
+                                  "which one",
+                                  pop_name, m->name, join_names(names)),
+                      fmt::format("for example `{} {}`", syntax, names[0]));
+            return std::nullopt;
+        }
+        if (given->kind != ast::ExprKind::Name) {
+            error(given->range, "expected the name of a receptor",
+                  names.empty() ? "" : "the receptors are: " + join_names(names));
+            return std::nullopt;
+        }
+        int r = m->find_receptor(given->name);
+        if (r >= 0) return r;
+        std::string hint = did_you_mean(given->name, names);
+        if (hint.empty())
+            hint =
+                names.empty() ? "it has no receptors" : "its receptors are: " + join_names(names);
+        error(given->range,
+              fmt::format("neuron '{}' of population '{}' has no receptor '{}'", m->name, pop_name,
+                          given->name),
+              hint);
+        return std::nullopt;
+    }
+
+    std::optional<bool> flag(const ast::Expr& e, const std::string& name) {
+        auto q = evaluate_as(e, Dimension::none(), "`" + name + "`");
+        if (!q) return std::nullopt;
+        if (q->value != 0 && q->value != 1) {
+            error(e.range, fmt::format("`{}` must be true or false", name));
+            return std::nullopt;
+        }
+        return q->value != 0;
+    }
+
+    std::optional<ir::Connector> connector(const ast::Expr& e, int source, int target) {
+        using K = ir::Connector::Kind;
+        if (e.kind != ast::ExprKind::Call) {
+            error(e.range, "expected a connection rule",
+                  "the rules are: all_to_all(), one_to_one(), fixed_probability(p), "
+                  "fixed_indegree(k)");
+            return std::nullopt;
+        }
+        ir::Connector c;
+        std::vector<std::string> names;
+        size_t positional = 0;
+        if (e.name == "all_to_all") {
+            c.kind = K::AllToAll;
+            names = {"autapses"};
+        } else if (e.name == "one_to_one") {
+            c.kind = K::OneToOne;
+            names = {"autapses"};
+        } else if (e.name == "fixed_probability") {
+            c.kind = K::FixedProbability;
+            names = {"p", "autapses"};
+            positional = 1;
+        } else if (e.name == "fixed_indegree") {
+            c.kind = K::FixedIndegree;
+            names = {"k", "autapses", "multapses"};
+            positional = 1;
+        } else {
+            std::string hint = did_you_mean(e.name, connection_rules);
+            if (hint.empty()) hint = "the rules are: " + join_names(connection_rules);
+            error(e.range, fmt::format("unknown connection rule '{}'", e.name), hint);
+            return std::nullopt;
+        }
+        if (c.kind != K::FixedIndegree) {
+            for (size_t i = 0; i < e.arg_names.size(); ++i) {
+                if (e.arg_names[i] != "multapses") continue;
+                error(e.args[i]->range, fmt::format("`{}` has no argument 'multapses'", e.name),
+                      "multapses (several connections between the same pair) only arise with "
+                      "fixed_indegree");
+                return std::nullopt;
+            }
+        }
+        auto args = call_arguments(e, names, positional);
+        if (!args) return std::nullopt;
+        bool ok = true;
+        if (positional == 1 && !(*args)[0]) {
+            error(e.range, fmt::format("`{}` needs its {}: `{}({})`", e.name,
+                                       c.kind == K::FixedIndegree ? "in-degree" : "probability",
+                                       e.name, c.kind == K::FixedIndegree ? "100" : "0.1"));
+            ok = false;
+        }
+        for (size_t i = positional; i < names.size(); ++i) {
+            if (!(*args)[i]) continue;
+            auto f = flag(*(*args)[i], names[i]);
+            if (!f)
+                ok = false;
+            else if (names[i] == "autapses")
+                c.allow_autapses = *f;
+            else
+                c.allow_multapses = *f;
+        }
+        const ir::Population* src = source >= 0 ? &out_.populations[size_t(source)] : nullptr;
+        const ir::Population* tgt = target >= 0 ? &out_.populations[size_t(target)] : nullptr;
+        if (c.kind == K::FixedProbability && (*args)[0]) {
+            auto q = evaluate_as(*(*args)[0], Dimension::none(), "a connection probability");
+            if (q && (q->value < 0 || q->value > 1)) {
+                error((*args)[0]->range,
+                      fmt::format("a connection probability must be between 0 and 1, not {}",
+                                  number_text(q->value)));
+                ok = false;
+            } else if (q) {
+                c.probability = q->value;
+            } else {
+                ok = false;
+            }
+        }
+        if (c.kind == K::FixedIndegree && (*args)[0]) {
+            const ast::Expr& k = *(*args)[0];
+            auto q = evaluate_as(k, Dimension::none(), "an in-degree");
+            if (q && (!is_whole(q->value) || q->value < 0 || q->value > 9e15)) {
+                error(k.range,
+                      fmt::format("an in-degree must be a non-negative whole number, not {}",
+                                  number_text(q->value)),
+                      is_whole(q->value) ? "" : "round it, e.g. `fixed_indegree(round(k))`");
+                ok = false;
+            } else if (q) {
+                c.indegree = uint64_t(q->value);
+                if (src && !c.allow_multapses) {
+                    uint64_t available = src->size - (!c.allow_autapses && source == target);
+                    if (src->size > 0 && c.indegree > available) {
+                        error(k.range, fmt::format("without multapses, an in-degree of {} needs "
+                                                   "at least that many sources, but '{}' has {}",
+                                                   c.indegree, src->name, available));
+                        ok = false;
+                    }
+                }
+            } else {
+                ok = false;
+            }
+        }
+        if (c.kind == K::OneToOne && src && tgt && src->size != tgt->size) {
+            error(e.range, fmt::format("one_to_one() needs populations of equal size, but '{}' "
+                                       "has {} neurons and '{}' has {}",
+                                       src->name, src->size, tgt->name, tgt->size));
+            ok = false;
+        }
+        if (!ok) return std::nullopt;
+        return c;
+    }
+
+    void projection(const ast::Projection& p) {
+        ir::Projection out;
+        out.range = p.range;
+        out.source = find_population(p.source, p.source_range);
+        out.target = find_population(p.target, p.target_range);
+        auto s = settings(p.settings, projection_settings, "projection setting");
+        const ast::Binding *connect = s[0], *weight = s[1], *delay = s[2], *rec = s[3];
+        if (!connect)
+            error(p.range, "a projection needs a connection rule",
+                  "add `connect = ...`, one of: all_to_all(), one_to_one(), "
+                  "fixed_probability(p), fixed_indegree(k)");
+        else if (auto c = connector(*connect->value, out.source, out.target))
+            out.connector = *c;
+        auto r = receptor(rec ? rec->value.get() : nullptr, out.target, p.range, "receptor =");
+        if (r) out.receptor = *r;
+        if (!weight) {
+            error(p.range, "a projection needs a weight", "add `weight = ...`");
+        } else if (r) {
+            const auto& m = *model_of(out.target);
+            const auto& receptor = m.receptors[size_t(*r)];
+            if (auto w = value_spec(*weight->value, receptor.weight_dim,
+                                    fmt::format("the weight of receptor '{}' of neuron '{}'",
+                                                receptor.name, m.name),
+                                    true))
+                out.weight = *w;
+        }
+        double dt = out_.simulation.dt_ms;
+        out.delay = ir::ValueSpec{ir::ValueSpec::Kind::Constant, dt, 0.0};
+        if (delay) {
+            if (auto d = value_spec(*delay->value, dims::time, "a delay", true)) {
+                double shortest = d->a; // constant, lowest or mean
+                if (shortest < dt * (1 - 1e-12)) {
+                    std::string what = d->kind == ir::ValueSpec::Kind::Constant ? "delay"
+                                       : d->kind == ir::ValueSpec::Kind::Uniform
+                                           ? "the shortest delay"
+                                           : "the mean delay";
+                    error(delay->value->range,
+                          fmt::format("{} {} ms is shorter than the time step {} ms", what,
+                                      number_text(shortest), number_text(dt)),
+                          "a spike needs at least one time step to arrive");
+                } else {
+                    out.delay = *d;
+                }
+            }
+        }
+        out_.projections.push_back(std::move(out));
+    }
+
+    // ---- stimuli -------------------------------------------------------------------------
+
+    void stimulus(const ast::Stimulus& s) {
+        ir::Stimulus out;
+        out.range = s.range;
+        out.target = find_population(s.target, s.target_range);
+        const ast::Expr& gen = *s.generator;
+        if (gen.kind != ast::ExprKind::Call || (gen.name != "poisson" && gen.name != "dc")) {
+            std::string name = gen.kind == ast::ExprKind::Call || gen.kind == ast::ExprKind::Name
+                                   ? gen.name
+                                   : std::string{};
+            std::string hint = did_you_mean(name, generators);
+            if (hint.empty()) hint = "the generators are: poisson(rate = ...), dc(amplitude = ...)";
+            error(gen.range, fmt::format("unknown generator '{}'", name), hint);
+            return;
+        }
+        if (gen.name == "poisson")
+            poisson(s, out);
+        else
+            dc(s, out);
+        out_.stimuli.push_back(std::move(out));
+    }
+
+    void poisson(const ast::Stimulus& s, ir::Stimulus& out) {
+        out.kind = ir::Stimulus::Kind::Poisson;
+        auto opts = settings(s.options, {"weight", "receptor"}, "poisson option");
+        if (auto args = call_arguments(*s.generator, {"rate"})) {
+            if (!(*args)[0])
+                error(s.generator->range, "`poisson` needs a rate: `poisson(rate = 10 Hz)`");
+            else if (auto q = evaluate_as(*(*args)[0], dims::rate, "a rate")) {
+                if (q->value < 0)
+                    error((*args)[0]->range, "a rate must not be negative");
+                else
+                    out.rate_hz = q->value * 1000.0;
+            }
+        }
+        auto r =
+            receptor(opts[1] ? opts[1]->value.get() : nullptr, out.target, s.range, "receptor");
+        if (r) out.receptor = *r;
+        if (!opts[0]) {
+            error(s.range, "a poisson stimulus needs a weight", "add `weight ...` after it");
+        } else if (r) {
+            const auto& m = *model_of(out.target);
+            const auto& receptor = m.receptors[size_t(*r)];
+            if (auto w = value_spec(*opts[0]->value, receptor.weight_dim,
+                                    fmt::format("the weight of receptor '{}' of neuron '{}'",
+                                                receptor.name, m.name),
+                                    false))
+                out.weight = w->a;
+        }
+    }
+
+    void dc(const ast::Stimulus& s, ir::Stimulus& out) {
+        out.kind = ir::Stimulus::Kind::DC;
+        auto opts = settings(s.options, {"into"}, "dc option");
+        const ir::NeuronModel* m = model_of(out.target);
+        bool known = m && model_ok_of(out.target);
+        if (known) {
+            std::vector<std::string> inputs = m->input_names();
+            const ast::Expr* into = opts[0] ? opts[0]->value.get() : nullptr;
+            if (into && into->kind != ast::ExprKind::Name) {
+                error(into->range, "expected the name of an input");
+            } else if (into) {
+                out.input = m->find_input(into->name);
+                if (out.input < 0) {
+                    std::string hint = did_you_mean(into->name, inputs);
+                    if (hint.empty())
+                        hint = inputs.empty() ? "it has no inputs"
+                                              : "its inputs are: " + join_names(inputs);
+                    error(into->range,
+                          fmt::format("neuron '{}' has no input '{}'", m->name, into->name), hint);
+                }
+            } else if (inputs.size() == 1) {
+                out.input = 0;
+            } else if (inputs.empty()) {
+                error(s.range, fmt::format("neuron '{}' has no input for a current", m->name),
+                      "declare one in the neuron, e.g. `input I_stim : pA`");
+            } else {
+                error(s.range,
+                      fmt::format("neuron '{}' has several inputs ({}); say which one", m->name,
+                                  join_names(inputs)),
+                      fmt::format("for example `into {}`", inputs[0]));
+            }
+        }
+        auto args = call_arguments(*s.generator, {"amplitude", "start", "stop"});
+        if (!args) return;
+        const auto& a = *args;
+        if (!a[0]) {
+            error(s.generator->range, "`dc` needs an amplitude: `dc(amplitude = 100 pA)`");
+        } else if (known && out.input >= 0) {
+            const auto& in = m->inputs[size_t(out.input)];
+            if (auto q = evaluate_as(*a[0], in.dim, fmt::format("input '{}'", in.name)))
+                out.amplitude = q->value;
+        } else {
+            evaluate(*a[0]);
+        }
+        if (a[1])
+            if (auto q = evaluate_as(*a[1], dims::time, "the start")) out.start_ms = q->value;
+        if (a[2])
+            if (auto q = evaluate_as(*a[2], dims::time, "the stop")) out.stop_ms = q->value;
+        if (out.stop_ms < out.start_ms)
+            error(s.generator->range,
+                  fmt::format("the stop ({} ms) is before the start ({} ms)",
+                              number_text(out.stop_ms), number_text(out.start_ms)));
+    }
+
+    // ---- recording -----------------------------------------------------------------------
+
+    void record(const ast::Record& r) {
+        if (r.what != "spikes") {
+            error(r.what_range, "only `spikes` can be recorded so far",
+                  "write `record spikes of POPULATION`");
+            return;
+        }
+        auto add = [&](int pop) {
+            for (const auto& rec : out_.spike_recorders)
+                if (rec.population == pop) return;
+            out_.spike_recorders.push_back(ir::SpikeRecorder{pop, r.range});
+        };
+        if (r.target == "all" && !population_index_.count("all")) {
+            for (size_t i = 0; i < out_.populations.size(); ++i)
+                add(int(i));
+            return;
+        }
+        auto it = population_index_.find(r.target);
+        if (it != population_index_.end()) {
+            add(it->second);
+            return;
+        }
+        if (population_items_.count(r.target)) return; // its declaration failed
+        std::vector<std::string> names;
+        for (const auto& [n, item] : population_items_)
+            names.push_back(n);
+        std::string hint = did_you_mean(r.target, names);
+        if (hint.empty()) hint = "name a population, or write `record spikes of all`";
+        error(r.target_range, fmt::format("unknown population '{}'", r.target), hint);
+    }
+
+    const ast::Network& net_;
+    const std::vector<ir::NeuronModel>& models_;
+    const std::vector<bool>& model_ok_;
+    const std::vector<ConstantOverride>& overrides_;
+    DiagnosticEngine& diags_;
+    ir::Network out_;
+    size_t item_ = 0;
+    std::vector<Constant> constants_;
+    std::map<std::string, size_t> constant_index_;
+    std::map<std::string, size_t> let_items_;        ///< name -> item of its first `let`
+    std::map<std::string, size_t> population_items_; ///< name -> item of its declaration
+    std::map<std::string, int> population_index_;    ///< declared so far
+    const ast::Simulate* simulate_ = nullptr;
+};
+
+Resolution NetworkScope::resolve(const std::string& name) const {
+    const Constant* c = e_.find_constant(name);
+    auto let = e_.let_items_.find(name);
+    if (!c && let == e_.let_items_.end()) return {};
+    if (!c || c->item >= e_.item_)
+        return Resolution::forbidden(fmt::format("constant '{}' is used before its `let`", name),
+                                     fmt::format("move `let {} = ...` above this line", name));
+    if (!c->ok) return Resolution::poisoned();
+    return Resolution::found(ir::Expr::constant(c->q.value, c->q.dim));
+}
+
+std::vector<std::string> NetworkScope::visible_names() const {
+    std::vector<std::string> names;
+    for (const auto& c : e_.constants_)
+        if (c.item < e_.item_) names.push_back(c.name);
+    return names;
+}
+
+} // namespace
+
+ir::Network elaborate_network(const ast::Network& network,
+                              const std::vector<ir::NeuronModel>& models,
+                              const std::vector<bool>& model_ok,
+                              const std::vector<ConstantOverride>& overrides, const SourceManager&,
+                              DiagnosticEngine& diags) {
+    return Elaborator(network, models, model_ok, overrides, diags).run();
+}
+
+} // namespace nnc::sema

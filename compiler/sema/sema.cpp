@@ -1,0 +1,53 @@
+#include "sema/sema.h"
+
+#include "sema/model_sema.h"
+#include "sema/network_sema.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+namespace nnc {
+
+std::optional<ir::Program> analyse(const LoadedProgram& program,
+                                   const std::vector<ConstantOverride>& overrides,
+                                   const SourceManager& sources, DiagnosticEngine& diags) {
+    unsigned errors = diags.error_count();
+    ir::Program out;
+    std::vector<bool> model_ok;
+    std::map<std::string, SourceRange> model_names;
+    for (const auto& file : program.files) {
+        for (const auto& neuron : file.neurons) {
+            auto result = sema::analyse_neuron(neuron, sources, diags);
+            auto [it, inserted] = model_names.try_emplace(neuron.name, neuron.name_range);
+            if (!inserted) {
+                diags.error(neuron.name_range,
+                            fmt::format("neuron model '{}' is defined twice", neuron.name),
+                            "rename one of them");
+                diags.note(it->second, "the first definition is here");
+                continue;
+            }
+            out.models.push_back(std::move(result.model));
+            model_ok.push_back(result.ok);
+        }
+        for (size_t i = 1; i < file.networks.size(); ++i) {
+            diags.error(file.networks[i].name_range, "a file can hold only one network",
+                        "move the other network into a file of its own");
+            diags.note(file.networks[0].name_range, "the first network is here");
+        }
+    }
+    const ast::File* root = program.files.empty() ? nullptr : &program.files.back();
+    if (root && !root->networks.empty()) {
+        out.network = sema::elaborate_network(root->networks[0], out.models, model_ok, overrides,
+                                              sources, diags);
+    } else {
+        for (const auto& ov : overrides)
+            diags.error(ov.range,
+                        fmt::format("no constant '{}': the program has no network", ov.name),
+                        "-D sets a `let` of the root file's network");
+    }
+    if (diags.error_count() != errors) return std::nullopt;
+    return out;
+}
+
+} // namespace nnc

@@ -1,0 +1,155 @@
+// The runtime's C++ interface for whoever builds a network: the `nnc` driver
+// (after JIT compilation) and, later, generated standalone programs.
+//
+// A Simulation is filled in with populations (each with its generated update
+// kernel, see abi.h), projections, stimuli and recorders, then built (synapses
+// are created, ring buffers sized) and run. All quantities are in nnc's
+// canonical units: ms, mV, pA, pF, nS, with rates in Hz as given below.
+// The runtime knows nothing of the compiler.
+#pragma once
+
+#include "nncrt/abi.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace nncrt {
+
+/// A fault the user must hear about (bad configuration, unwritable file, ...).
+class Error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+using PopulationId = uint32_t;
+using ProjectionId = uint32_t;
+
+/// A value drawn independently per element (neuron, synapse), or a constant.
+struct Distribution {
+    enum class Kind { Constant, Uniform, Normal };
+    Kind kind = Kind::Constant;
+    double a = 0.0; ///< constant value | uniform low | normal mean
+    double b = 0.0; ///< uniform high | normal standard deviation
+
+    static Distribution constant(double v) { return {Kind::Constant, v, 0.0}; }
+    static Distribution uniform(double low, double high) { return {Kind::Uniform, low, high}; }
+    static Distribution normal(double mean, double sd) { return {Kind::Normal, mean, sd}; }
+    bool is_constant() const { return kind == Kind::Constant; }
+};
+
+/// How the synapses of a projection are chosen (PyNN / NEST connector semantics).
+struct Connector {
+    enum class Kind { AllToAll, OneToOne, FixedProbability, FixedIndegree };
+    Kind kind = Kind::AllToAll;
+    double probability = 0.0; ///< FixedProbability: independent per (source, target) pair
+    uint64_t indegree = 0;    ///< FixedIndegree: sources drawn per target
+    bool allow_autapses = true;  ///< a neuron may connect to itself (same population only)
+    bool allow_multapses = true; ///< FixedIndegree: a source may be drawn twice for a target
+};
+
+struct PopulationSpec {
+    std::string name;
+    uint64_t size = 0;
+    std::vector<std::string> state_names;    ///< one array per name, in kernel order
+    std::vector<std::string> input_names;    ///< continuous inputs (current sources add here)
+    std::vector<std::string> receptor_names; ///< spike receptor ports, one ring buffer each
+    nncrt_update_fn update = nullptr;
+};
+
+struct ProjectionSpec {
+    PopulationId source = 0;
+    PopulationId target = 0;
+    Connector connector;
+    Distribution weight;   ///< in the unit of the receptor's weight
+    Distribution delay_ms; ///< rounded to the nearest step; draws below one step become one step
+    uint32_t receptor = 0;
+};
+
+/// Independent Poisson spike trains, one per target neuron (NEST poisson_generator).
+struct PoissonSpec {
+    PopulationId target = 0;
+    double rate_hz = 0.0;
+    double weight = 0.0;
+    uint32_t receptor = 0;
+};
+
+/// A constant current added to a continuous input while start <= t < stop.
+struct DcSpec {
+    PopulationId target = 0;
+    uint32_t input = 0;
+    double amplitude = 0.0;
+    double start_ms = 0.0;
+    double stop_ms = 1e300;
+};
+
+struct SimulationConfig {
+    double dt_ms = 0.1;
+    uint64_t seed = 1;
+};
+
+/// Spikes of one population: time (ms, end of the step in which the neuron fired) and
+/// population-local node id, in the order they happened.
+struct SpikeRecord {
+    std::vector<double> times_ms;
+    std::vector<uint64_t> node_ids;
+};
+
+struct ConnectionStats {
+    uint64_t synapses = 0;
+    uint64_t bytes = 0; ///< everything the connection storage holds, offsets included
+    double bytes_per_synapse() const { return synapses ? double(bytes) / double(synapses) : 0.0; }
+};
+
+/// Called now and then during run(): model time reached and model time to reach.
+using ProgressFn = std::function<void(double t_ms, double end_ms)>;
+
+class Simulation {
+public:
+    explicit Simulation(SimulationConfig config);
+    ~Simulation();
+    Simulation(const Simulation&) = delete;
+    Simulation& operator=(const Simulation&) = delete;
+
+    PopulationId add_population(PopulationSpec spec);
+    /// Initial value of one state variable for every neuron of a population. Unset
+    /// variables start at 0. Draws are keyed by (seed, population, variable, neuron).
+    void set_initial_state(PopulationId pop, uint32_t state_index, Distribution value);
+    ProjectionId add_projection(const ProjectionSpec& spec);
+    void add_poisson(const PoissonSpec& spec);
+    void add_dc(const DcSpec& spec);
+    void record_spikes(PopulationId pop);
+
+    /// Creates synapses and ring buffers. Called by run() if not called before.
+    void build();
+    /// Advances the model by duration_ms (rounded to whole steps); can be called again
+    /// to continue.
+    void run(double duration_ms, const ProgressFn& progress = {});
+
+    double dt_ms() const;
+    uint64_t steps_done() const;
+    double time_ms() const;
+
+    size_t population_count() const;
+    const PopulationSpec& population_spec(PopulationId pop) const;
+    /// State variable j of every neuron of a population (size() == population size).
+    const std::vector<double>& state(PopulationId pop, uint32_t state_index) const;
+    std::vector<double>& state(PopulationId pop, uint32_t state_index);
+
+    uint64_t spike_count(PopulationId pop) const; ///< spikes so far, recorded or not
+    const SpikeRecord& recorded_spikes(PopulationId pop) const;
+    ConnectionStats connection_stats() const;
+
+    /// Writes recorded spikes in the SONATA spike layout:
+    /// /spikes/<population>/timestamps (float64, ms) and /spikes/<population>/node_ids (uint64).
+    void write_spikes_hdf5(const std::string& path) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace nncrt

@@ -1,0 +1,179 @@
+#include "hdf5_spike_writer.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <hdf5.h>
+#include <set>
+#include <string_view>
+
+namespace nncrt {
+
+namespace {
+
+/// Turns off HDF5's printing of its error stack for the lifetime of the object, and restores
+/// whatever handler was installed before.
+class SilenceHdf5Errors {
+public:
+    SilenceHdf5Errors() {
+        H5Eget_auto2(H5E_DEFAULT, &old_func_, &old_data_);
+        H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+        H5Eclear2(H5E_DEFAULT);
+    }
+    ~SilenceHdf5Errors() { H5Eset_auto2(H5E_DEFAULT, old_func_, old_data_); }
+    SilenceHdf5Errors(const SilenceHdf5Errors&) = delete;
+    SilenceHdf5Errors& operator=(const SilenceHdf5Errors&) = delete;
+
+private:
+    H5E_auto2_t old_func_ = nullptr;
+    void* old_data_ = nullptr;
+};
+
+/// Owns an HDF5 identifier and closes it with the matching H5?close.
+class Handle {
+public:
+    using Close = herr_t (*)(hid_t);
+    Handle(hid_t id, Close closer) : id_(id), close_(closer) {}
+    ~Handle() {
+        if (id_ >= 0) close_(id_);
+    }
+    Handle(Handle&& other) noexcept : id_(other.id_), close_(other.close_) { other.id_ = -1; }
+    Handle(const Handle&) = delete;
+    Handle& operator=(const Handle&) = delete;
+    Handle& operator=(Handle&&) = delete;
+    hid_t get() const { return id_; }
+    bool ok() const { return id_ >= 0; }
+    /// Closes now and reports whether closing worked.
+    bool close() {
+        const herr_t r = id_ >= 0 ? close_(id_) : 0;
+        id_ = -1;
+        return r >= 0;
+    }
+
+private:
+    hid_t id_;
+    Close close_;
+};
+
+herr_t keep_deepest(unsigned /*n*/, const H5E_error2_t* err, void* data) {
+    if (err->desc && *err->desc) *static_cast<std::string*>(data) = err->desc;
+    return 0;
+}
+
+/// The most specific message on HDF5's error stack (the OS's message when there is one).
+std::string hdf5_reason(int saved_errno) {
+    std::string desc;
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, keep_deepest, &desc);
+    H5Eclear2(H5E_DEFAULT);
+    constexpr std::string_view marker = "error message = '";
+    if (const auto at = desc.find(marker); at != std::string::npos) {
+        const auto from = at + marker.size();
+        const auto to = desc.find('\'', from);
+        return desc.substr(from, to == std::string::npos ? std::string::npos : to - from);
+    }
+    if (!desc.empty()) return desc;
+    if (saved_errno != 0) return std::strerror(saved_errno);
+    return "unknown HDF5 error";
+}
+
+class Writer {
+public:
+    explicit Writer(const std::string& path) : path_(path) {}
+
+    [[noreturn]] void fail(std::string_view what) const {
+        const int saved_errno = errno;
+        throw Error(fmt::format("cannot write spikes to HDF5 file '{}': {}: {}", path_, what,
+                                hdf5_reason(saved_errno)));
+    }
+
+    void check(herr_t status, std::string_view what) const {
+        if (status < 0) fail(what);
+    }
+
+    void string_attribute(hid_t object, const char* name, const char* value) const {
+        Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+        if (!type.ok()) fail("cannot create string type");
+        check(H5Tset_size(type.get(), H5T_VARIABLE), "cannot create string type");
+        check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "cannot create string type");
+        Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+        if (!space.ok()) fail("cannot create dataspace");
+        Handle attr(H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                    H5Aclose);
+        if (!attr.ok()) fail(fmt::format("cannot create attribute '{}'", name));
+        check(H5Awrite(attr.get(), type.get(), &value),
+              fmt::format("cannot write attribute '{}'", name));
+    }
+
+    /// A one-dimensional dataset of n elements; returns it open for attributes.
+    Handle dataset(hid_t group, const char* name, hid_t file_type, hid_t memory_type,
+                   const void* data, uint64_t n) const {
+        const hsize_t dims[1] = {hsize_t(n)};
+        Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
+        if (!space.ok()) fail("cannot create dataspace");
+        Handle ds(H5Dcreate2(group, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                             H5P_DEFAULT),
+                  H5Dclose);
+        if (!ds.ok()) fail(fmt::format("cannot create dataset '{}'", name));
+        if (n > 0)
+            check(H5Dwrite(ds.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
+                  fmt::format("cannot write dataset '{}'", name));
+        return ds;
+    }
+
+    void population(hid_t spikes_group, const SpikePopulationView& pop) const {
+        Handle group(
+            H5Gcreate2(spikes_group, pop.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+            H5Gclose);
+        if (!group.ok()) fail(fmt::format("cannot create group /spikes/{}", pop.name));
+        string_attribute(group.get(), "sorting", "by_time");
+
+        static const SpikeRecord no_spikes;
+        const SpikeRecord& s = pop.spikes ? *pop.spikes : no_spikes;
+        if (s.times_ms.size() != s.node_ids.size())
+            throw Error(fmt::format("spike record of population '{}' has {} times but {} ids",
+                                    pop.name, s.times_ms.size(), s.node_ids.size()));
+        Handle times = dataset(group.get(), "timestamps", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                               s.times_ms.data(), s.times_ms.size());
+        string_attribute(times.get(), "units", "ms");
+        dataset(group.get(), "node_ids", H5T_STD_U64LE, H5T_NATIVE_UINT64, s.node_ids.data(),
+                s.node_ids.size());
+    }
+
+    void write(std::span<const SpikePopulationView> pops) const {
+        std::set<std::string_view> names;
+        for (const auto& pop : pops) {
+            if (pop.name.empty() || pop.name.find('/') != std::string::npos || pop.name == "." ||
+                pop.name == "..")
+                throw Error(fmt::format("cannot write spikes to HDF5 file '{}': population name "
+                                        "'{}' cannot be an HDF5 group name",
+                                        path_, pop.name));
+            if (!names.insert(pop.name).second)
+                throw Error(fmt::format("cannot write spikes to HDF5 file '{}': two populations "
+                                        "are named '{}'",
+                                        path_, pop.name));
+        }
+
+        SilenceHdf5Errors silence;
+        errno = 0;
+        Handle file(H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+        if (!file.ok()) fail("cannot create file");
+        {
+            Handle spikes(H5Gcreate2(file.get(), "spikes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                          H5Gclose);
+            if (!spikes.ok()) fail("cannot create group /spikes");
+            for (const auto& pop : pops) population(spikes.get(), pop);
+        }
+        if (!file.close()) fail("cannot close file");
+    }
+
+private:
+    const std::string& path_;
+};
+
+} // namespace
+
+void write_sonata_spikes(const std::string& path, std::span<const SpikePopulationView> pops) {
+    Writer(path).write(pops);
+}
+
+} // namespace nncrt

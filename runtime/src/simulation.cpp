@@ -1,0 +1,504 @@
+// The simulation loop and the bookkeeping around it (see simulation.h for the interface and
+// runtime/README.md for the step semantics).
+#include "nncrt/simulation.h"
+
+#include "connection_table.h"
+#include "connectors.h"
+#include "counter_rng.h"
+#include "hdf5_spike_writer.h"
+#include "ring_buffer.h"
+#include "spike_delivery.h"
+#include "spike_recorder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+#include <optional>
+
+namespace nncrt {
+
+namespace {
+
+constexpr uint64_t max_delay_steps = std::numeric_limits<uint16_t>::max();
+
+/// A DC source turned into the half-open window of steps [start, stop) in which it is on.
+struct DcWindow {
+    uint64_t start = 0;
+    uint64_t stop = 0;
+    double amplitude = 0.0;
+};
+
+struct Population {
+    PopulationSpec spec;
+    std::vector<std::vector<double>> state;
+    std::vector<std::vector<double>> input;
+    std::vector<std::optional<Distribution>> initial; ///< per state variable
+    std::vector<RingBuffer> receptors;                ///< one per receptor port, after build
+    std::vector<std::vector<DcWindow>> dc;            ///< per input
+    std::vector<double> input_value;                  ///< what each input array holds now
+    std::vector<uint32_t> outgoing;                   ///< projections from this population
+
+    std::vector<uint32_t> spiked;
+    uint64_t n_spiked = 0;
+    SpikeRecorder recorder;
+
+    // Kernel argument arrays, refreshed at the start of every run().
+    std::vector<double*> state_ptrs;
+    std::vector<const double*> input_ptrs;
+    std::vector<const double*> receptor_ptrs;
+
+    uint64_t size() const { return spec.size; }
+};
+
+struct Projection {
+    ProjectionSpec spec;
+    ConnectionTable table;
+};
+
+struct PoissonSource {
+    PoissonSpec spec;
+    std::optional<PoissonSampler> sampler; ///< after build (the mean depends on dt)
+};
+
+void check_distribution(const Distribution& d, const std::string& what) {
+    const bool finite = std::isfinite(d.a) && (d.is_constant() || std::isfinite(d.b));
+    if (!finite) throw Error(fmt::format("{}: parameters must be finite", what));
+    switch (d.kind) {
+    case Distribution::Kind::Constant:
+        return;
+    case Distribution::Kind::Uniform:
+        if (d.b < d.a)
+            throw Error(fmt::format("{}: uniform distribution with high {} < low {}", what, d.b,
+                                    d.a));
+        return;
+    case Distribution::Kind::Normal:
+        if (d.b < 0.0)
+            throw Error(
+                fmt::format("{}: normal distribution with negative standard deviation {}", what,
+                            d.b));
+        return;
+    }
+    throw Error(fmt::format("{}: unknown distribution kind", what));
+}
+
+double draw(const Distribution& d, CounterRng& rng) {
+    switch (d.kind) {
+    case Distribution::Kind::Constant:
+        return d.a;
+    case Distribution::Kind::Uniform:
+        return d.a + (d.b - d.a) * rng.uniform();
+    case Distribution::Kind::Normal:
+        return d.a + d.b * rng.normal();
+    }
+    return d.a;
+}
+
+/// Model time to a step index, rounded to the nearest step (so a time within dt/2 of a step
+/// boundary counts as that boundary), clamped to [0, 2^63].
+uint64_t step_index(double t_ms, double dt_ms) {
+    const double x = std::round(t_ms / dt_ms);
+    if (!(x > 0.0)) return 0;
+    if (x >= 0x1p63) return uint64_t{1} << 63;
+    return uint64_t(x);
+}
+
+} // namespace
+
+struct Simulation::Impl {
+    SimulationConfig config;
+    std::vector<std::unique_ptr<Population>> pops;
+    std::vector<Projection> projections;
+    std::vector<PoissonSource> poisson;
+    std::vector<DcSpec> dc;
+    bool built = false;
+    uint64_t step = 0; ///< steps done
+
+    Population& pop(PopulationId id, const char* what) {
+        if (id >= pops.size())
+            throw Error(fmt::format("{}: unknown population id {} (there are {})", what, id,
+                                    pops.size()));
+        return *pops[id];
+    }
+    const Population& pop(PopulationId id, const char* what) const {
+        return const_cast<Impl*>(this)->pop(id, what);
+    }
+    void require_unbuilt(const char* what) const {
+        if (built) throw Error(fmt::format("{}: the simulation is already built", what));
+    }
+
+    uint16_t constant_delay_steps(double delay_ms) const;
+    uint16_t drawn_delay_steps(double delay_ms) const;
+    void build_projection(uint32_t index);
+    void apply_initial_state(PopulationId id, uint32_t var);
+    void prepare_run();
+    void do_step();
+};
+
+uint16_t Simulation::Impl::constant_delay_steps(double delay_ms) const {
+    const double dt = config.dt_ms;
+    const double steps = std::round(delay_ms / dt);
+    if (!(steps >= 1.0))
+        throw Error(
+            fmt::format("delay {} ms is shorter than the time step dt = {} ms", delay_ms, dt));
+    if (steps > double(max_delay_steps))
+        throw Error(fmt::format("delay {} ms is {} steps of dt = {} ms; at most {} are supported",
+                                delay_ms, steps, dt, max_delay_steps));
+    return uint16_t(steps);
+}
+
+uint16_t Simulation::Impl::drawn_delay_steps(double delay_ms) const {
+    const double steps = std::round(delay_ms / config.dt_ms);
+    if (!(steps >= 1.0)) return 1;
+    if (steps > double(max_delay_steps))
+        throw Error(fmt::format("drawn delay {} ms is {} steps of dt = {} ms; at most {} are "
+                                "supported",
+                                delay_ms, steps, config.dt_ms, max_delay_steps));
+    return uint16_t(steps);
+}
+
+void Simulation::Impl::build_projection(uint32_t index) {
+    Projection& proj = projections[index];
+    const ProjectionSpec& spec = proj.spec;
+    const Population& source = *pops[spec.source];
+    const Population& target = *pops[spec.target];
+    const uint64_t seed = config.seed;
+
+    const UniformOr weight{spec.weight.is_constant(), spec.weight.a};
+    UniformOr delay{spec.delay_ms.is_constant(), 0.0};
+    if (delay.uniform) delay.value = constant_delay_steps(spec.delay_ms.a);
+
+    const TargetLists lists =
+        connect(spec.connector, source.size(), target.size(), spec.source == spec.target,
+                RngKey(seed, RngPurpose::Connectivity, index));
+
+    const RngKey weight_key(seed, RngPurpose::Weight, index);
+    const RngKey delay_key(seed, RngPurpose::Delay, index);
+    const auto weight_at = [&](uint64_t t, uint64_t q) {
+        CounterRng rng(weight_key, t, q);
+        return float(draw(spec.weight, rng));
+    };
+    const auto delay_at = [&](uint64_t t, uint64_t q) {
+        CounterRng rng(delay_key, t, q);
+        return drawn_delay_steps(draw(spec.delay_ms, rng));
+    };
+    proj.table = ConnectionTable::build(source.size(), lists, weight, delay, weight_at, delay_at);
+}
+
+void Simulation::Impl::apply_initial_state(PopulationId id, uint32_t var) {
+    Population& p = *pops[id];
+    const Distribution& d = *p.initial[var];
+    std::vector<double>& values = p.state[var];
+    if (d.is_constant()) {
+        std::fill(values.begin(), values.end(), d.a);
+        return;
+    }
+    const RngKey key(config.seed, RngPurpose::InitialState, (uint64_t(id) << 32) | var);
+    for (uint64_t i = 0; i < values.size(); ++i) {
+        CounterRng rng(key, i);
+        values[i] = draw(d, rng);
+    }
+}
+
+void Simulation::Impl::prepare_run() {
+    for (auto& pp : pops) {
+        Population& p = *pp;
+        if (p.size() > 0 && p.spec.update == nullptr)
+            throw Error(fmt::format("population '{}' has no update kernel", p.spec.name));
+        for (size_t j = 0; j < p.state.size(); ++j) {
+            if (p.state[j].size() != p.size())
+                throw Error(fmt::format("state variable '{}' of population '{}' has {} values "
+                                        "for {} neurons",
+                                        p.spec.state_names[j], p.spec.name, p.state[j].size(),
+                                        p.size()));
+            p.state_ptrs[j] = p.state[j].data();
+        }
+        for (size_t j = 0; j < p.input.size(); ++j) p.input_ptrs[j] = p.input[j].data();
+    }
+}
+
+void Simulation::Impl::do_step() {
+    const uint64_t k = step;
+
+    // 1. Continuous inputs: the sum of the DC sources that are on in this step.
+    for (auto& pp : pops) {
+        Population& p = *pp;
+        for (size_t j = 0; j < p.input.size(); ++j) {
+            double sum = 0.0;
+            for (const DcWindow& w : p.dc[j])
+                if (w.start <= k && k < w.stop) sum += w.amplitude;
+            if (sum != p.input_value[j]) {
+                std::fill(p.input[j].begin(), p.input[j].end(), sum);
+                p.input_value[j] = sum;
+            }
+        }
+    }
+
+    // 2. Poisson sources add to the current slot.
+    for (uint32_t s = 0; s < poisson.size(); ++s) {
+        const PoissonSource& src = poisson[s];
+        const PoissonSampler& sampler = *src.sampler;
+        if (sampler.mean() <= 0.0) continue;
+        Population& p = *pops[src.spec.target];
+        RingBuffer& ring = p.receptors[src.spec.receptor];
+        double* slot = ring.slot(ring.slot_of(k));
+        const double weight = src.spec.weight;
+        const RngKey key(config.seed, RngPurpose::Poisson, s);
+        const uint64_t n = p.size();
+        for (uint64_t i = 0; i < n; ++i) {
+            CounterRng rng(key, i, k);
+            const uint64_t count = sampler(rng);
+            if (count != 0) slot[i] += double(count) * weight;
+        }
+    }
+
+    // 3. Kernels; 4. spikes are counted and recorded.
+    const double spike_time = double(k + 1) * config.dt_ms;
+    for (auto& pp : pops) {
+        Population& p = *pp;
+        p.n_spiked = 0;
+        const uint64_t n = p.size();
+        if (n == 0) continue;
+        for (size_t r = 0; r < p.receptors.size(); ++r)
+            p.receptor_ptrs[r] = p.receptors[r].slot(p.receptors[r].slot_of(k));
+        const nncrt_kernel_args args{n,
+                                     p.state_ptrs.data(),
+                                     p.input_ptrs.data(),
+                                     p.receptor_ptrs.data(),
+                                     p.spiked.data(),
+                                     &p.n_spiked};
+        p.spec.update(&args);
+        if (p.n_spiked > n)
+            throw Error(fmt::format("the kernel of population '{}' reported {} spikes for {} "
+                                    "neurons",
+                                    p.spec.name, p.n_spiked, n));
+        for (uint64_t i = 0; i < p.n_spiked; ++i)
+            if (p.spiked[i] >= n)
+                throw Error(fmt::format("the kernel of population '{}' reported a spike of "
+                                        "neuron {} of {}",
+                                        p.spec.name, p.spiked[i], n));
+        p.recorder.add(spike_time, p.spiked.data(), p.n_spiked);
+    }
+
+    // 5. Delivery into future slots.
+    for (auto& pp : pops) {
+        const Population& p = *pp;
+        if (p.n_spiked == 0) continue;
+        for (uint32_t proj : p.outgoing) {
+            const Projection& pr = projections[proj];
+            deliver_spikes(pr.table, pops[pr.spec.target]->receptors[pr.spec.receptor], k,
+                           p.spiked.data(), p.n_spiked);
+        }
+    }
+
+    // 6. The current slot has been read; it becomes the slot of step k + L.
+    for (auto& pp : pops)
+        for (RingBuffer& ring : pp->receptors) ring.clear_slot(ring.slot_of(k));
+
+    ++step;
+}
+
+Simulation::Simulation(SimulationConfig config) : impl_(std::make_unique<Impl>()) {
+    if (!(config.dt_ms > 0.0) || !std::isfinite(config.dt_ms))
+        throw Error(fmt::format("time step dt = {} ms must be positive", config.dt_ms));
+    impl_->config = config;
+}
+
+Simulation::~Simulation() = default;
+
+PopulationId Simulation::add_population(PopulationSpec spec) {
+    impl_->require_unbuilt("add_population");
+    if (spec.size > rng_max_index)
+        throw Error(fmt::format("population '{}' has {} neurons; at most {} are supported",
+                                spec.name, spec.size, rng_max_index));
+    if (impl_->pops.size() >= std::numeric_limits<uint32_t>::max())
+        throw Error("too many populations");
+    auto p = std::make_unique<Population>();
+    const uint64_t n = spec.size;
+    p->state.assign(spec.state_names.size(), std::vector<double>(n, 0.0));
+    p->input.assign(spec.input_names.size(), std::vector<double>(n, 0.0));
+    p->initial.resize(spec.state_names.size());
+    p->dc.resize(spec.input_names.size());
+    p->input_value.assign(spec.input_names.size(), 0.0);
+    p->state_ptrs.resize(spec.state_names.size(), nullptr);
+    p->input_ptrs.resize(spec.input_names.size(), nullptr);
+    p->receptor_ptrs.resize(spec.receptor_names.size(), nullptr);
+    p->spec = std::move(spec);
+    impl_->pops.push_back(std::move(p));
+    return PopulationId(impl_->pops.size() - 1);
+}
+
+void Simulation::set_initial_state(PopulationId pop, uint32_t state_index, Distribution value) {
+    Population& p = impl_->pop(pop, "set_initial_state");
+    if (state_index >= p.state.size())
+        throw Error(fmt::format("set_initial_state: population '{}' has {} state variables, no "
+                                "index {}",
+                                p.spec.name, p.state.size(), state_index));
+    check_distribution(value, fmt::format("initial value of '{}.{}'", p.spec.name,
+                                          p.spec.state_names[state_index]));
+    p.initial[state_index] = value;
+    if (impl_->built) impl_->apply_initial_state(pop, state_index);
+}
+
+ProjectionId Simulation::add_projection(const ProjectionSpec& spec) {
+    impl_->require_unbuilt("add_projection");
+    const Population& source = impl_->pop(spec.source, "add_projection (source)");
+    const Population& target = impl_->pop(spec.target, "add_projection (target)");
+    const std::string what = fmt::format("projection {} -> {}", source.spec.name, target.spec.name);
+    if (spec.receptor >= target.spec.receptor_names.size())
+        throw Error(fmt::format("{}: receptor index {} out of range, population '{}' has {} "
+                                "receptors",
+                                what, spec.receptor, target.spec.name,
+                                target.spec.receptor_names.size()));
+    const Connector& c = spec.connector;
+    if (c.kind == Connector::Kind::FixedProbability &&
+        !(c.probability >= 0.0 && c.probability <= 1.0))
+        throw Error(fmt::format("{}: connection probability {} is not in [0, 1]", what,
+                                c.probability));
+    check_distribution(spec.weight, what + ": weight");
+    check_distribution(spec.delay_ms, what + ": delay");
+    impl_->projections.push_back({spec, {}});
+    return ProjectionId(impl_->projections.size() - 1);
+}
+
+void Simulation::add_poisson(const PoissonSpec& spec) {
+    impl_->require_unbuilt("add_poisson");
+    const Population& target = impl_->pop(spec.target, "add_poisson");
+    if (spec.receptor >= target.spec.receptor_names.size())
+        throw Error(fmt::format("Poisson source on '{}': receptor index {} out of range ({} "
+                                "receptors)",
+                                target.spec.name, spec.receptor,
+                                target.spec.receptor_names.size()));
+    if (!(spec.rate_hz >= 0.0) || !std::isfinite(spec.rate_hz))
+        throw Error(fmt::format("Poisson source on '{}': rate {} Hz must be >= 0",
+                                target.spec.name, spec.rate_hz));
+    if (!std::isfinite(spec.weight))
+        throw Error(fmt::format("Poisson source on '{}': weight {} must be finite",
+                                target.spec.name, spec.weight));
+    impl_->poisson.push_back({spec, std::nullopt});
+}
+
+void Simulation::add_dc(const DcSpec& spec) {
+    impl_->require_unbuilt("add_dc");
+    const Population& target = impl_->pop(spec.target, "add_dc");
+    if (spec.input >= target.spec.input_names.size())
+        throw Error(fmt::format("DC source on '{}': input index {} out of range ({} inputs)",
+                                target.spec.name, spec.input, target.spec.input_names.size()));
+    if (!std::isfinite(spec.amplitude) || std::isnan(spec.start_ms) || std::isnan(spec.stop_ms))
+        throw Error(fmt::format("DC source on '{}': amplitude, start and stop must be numbers",
+                                target.spec.name));
+    impl_->dc.push_back(spec);
+}
+
+void Simulation::record_spikes(PopulationId pop) {
+    impl_->pop(pop, "record_spikes").recorder.enable();
+}
+
+void Simulation::build() {
+    Impl& m = *impl_;
+    if (m.built) return;
+    const double dt = m.config.dt_ms;
+
+    for (uint32_t i = 0; i < m.projections.size(); ++i) m.build_projection(i);
+
+    // Ring buffers: as many slots as the longest delay into the population, plus one.
+    std::vector<uint32_t> max_delay(m.pops.size(), 0);
+    for (uint32_t i = 0; i < m.projections.size(); ++i) {
+        const Projection& pr = m.projections[i];
+        max_delay[pr.spec.target] =
+            std::max<uint32_t>(max_delay[pr.spec.target], pr.table.max_delay());
+        m.pops[pr.spec.source]->outgoing.push_back(i);
+    }
+    for (size_t id = 0; id < m.pops.size(); ++id) {
+        Population& p = *m.pops[id];
+        p.receptors.clear();
+        for (size_t r = 0; r < p.spec.receptor_names.size(); ++r)
+            p.receptors.emplace_back(p.size(), max_delay[id]);
+        p.spiked.assign(p.size(), 0);
+        for (uint32_t j = 0; j < p.initial.size(); ++j)
+            if (p.initial[j]) m.apply_initial_state(PopulationId(id), j);
+    }
+
+    for (const DcSpec& d : m.dc)
+        m.pops[d.target]->dc[d.input].push_back(
+            {step_index(d.start_ms, dt), step_index(d.stop_ms, dt), d.amplitude});
+
+    for (PoissonSource& src : m.poisson) src.sampler.emplace(src.spec.rate_hz * dt * 1e-3);
+
+    m.built = true;
+}
+
+void Simulation::run(double duration_ms, const ProgressFn& progress) {
+    Impl& m = *impl_;
+    const double dt = m.config.dt_ms;
+    if (!(duration_ms >= 0.0) || !std::isfinite(duration_ms))
+        throw Error(fmt::format("run: duration {} ms must be >= 0", duration_ms));
+    build();
+    const uint64_t steps = uint64_t(std::llround(duration_ms / dt));
+    if (steps > rng_max_index - m.step)
+        throw Error(fmt::format("run: {} steps would pass the limit of {} steps", steps,
+                                rng_max_index));
+    m.prepare_run();
+
+    const uint64_t end = m.step + steps;
+    const double end_ms = double(end) * dt;
+    const uint64_t every = std::max<uint64_t>(1, steps / 100);
+    uint64_t next_report = m.step + every;
+    while (m.step < end) {
+        m.do_step();
+        if (progress && (m.step >= next_report || m.step == end)) {
+            progress(double(m.step) * dt, end_ms);
+            next_report = m.step + every;
+        }
+    }
+}
+
+double Simulation::dt_ms() const { return impl_->config.dt_ms; }
+uint64_t Simulation::steps_done() const { return impl_->step; }
+double Simulation::time_ms() const { return double(impl_->step) * impl_->config.dt_ms; }
+
+size_t Simulation::population_count() const { return impl_->pops.size(); }
+
+const PopulationSpec& Simulation::population_spec(PopulationId pop) const {
+    return impl_->pop(pop, "population_spec").spec;
+}
+
+const std::vector<double>& Simulation::state(PopulationId pop, uint32_t state_index) const {
+    const Population& p = impl_->pop(pop, "state");
+    if (state_index >= p.state.size())
+        throw Error(fmt::format("state: population '{}' has {} state variables, no index {}",
+                                p.spec.name, p.state.size(), state_index));
+    return p.state[state_index];
+}
+
+std::vector<double>& Simulation::state(PopulationId pop, uint32_t state_index) {
+    const auto& self = *this;
+    return const_cast<std::vector<double>&>(self.state(pop, state_index));
+}
+
+uint64_t Simulation::spike_count(PopulationId pop) const {
+    return impl_->pop(pop, "spike_count").recorder.count();
+}
+
+const SpikeRecord& Simulation::recorded_spikes(PopulationId pop) const {
+    return impl_->pop(pop, "recorded_spikes").recorder.spikes();
+}
+
+ConnectionStats Simulation::connection_stats() const {
+    ConnectionStats stats;
+    if (!impl_->built) return stats;
+    for (const Projection& pr : impl_->projections) {
+        stats.synapses += pr.table.synapse_count();
+        stats.bytes += pr.table.bytes();
+    }
+    return stats;
+}
+
+void Simulation::write_spikes_hdf5(const std::string& path) const {
+    std::vector<SpikePopulationView> views;
+    for (const auto& p : impl_->pops)
+        if (p->recorder.enabled()) views.push_back({p->spec.name, &p->recorder.spikes()});
+    write_sonata_spikes(path, views);
+}
+
+} // namespace nncrt

@@ -1,0 +1,45 @@
+#include "command_runner.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace nnc::test {
+
+namespace {
+
+std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+} // namespace
+
+std::string scratch_dir(const std::string& name) {
+    auto dir = std::filesystem::temp_directory_path() /
+               ("nnc-test-" + std::to_string(getpid()) + "-" + name);
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir.string();
+}
+
+CommandResult run_nnc(const std::string& args) {
+    auto dir = std::filesystem::path(scratch_dir("cmd"));
+    auto out = dir / "stdout", err = dir / "stderr";
+    std::string cmd = "cd '" NNC_SOURCE_DIR "' && '" NNC_BINARY "' " + args + " >'" +
+                      out.string() + "' 2>'" + err.string() + "' </dev/null";
+    int status = std::system(cmd.c_str());
+    CommandResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = slurp(out);
+    r.err = slurp(err);
+    std::filesystem::remove_all(dir);
+    return r;
+}
+
+} // namespace nnc::test

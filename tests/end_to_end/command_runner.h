@@ -1,0 +1,20 @@
+// Runs the `nnc` binary as a user would and captures what it prints.
+#pragma once
+
+#include <string>
+
+namespace nnc::test {
+
+struct CommandResult {
+    int exit_code = -1;
+    std::string out; ///< standard output
+    std::string err; ///< standard error
+};
+
+/// Runs `nnc ARGS` (ARGS is passed to the shell as written) from the source directory.
+CommandResult run_nnc(const std::string& args);
+
+/// A fresh, empty directory for one test's files.
+std::string scratch_dir(const std::string& name);
+
+} // namespace nnc::test

@@ -1,0 +1,171 @@
+// `nnc run` as a user runs it: the summary it prints, the HDF5 file it writes
+// (SONATA spike layout, read back with the HDF5 library and with h5dump), and
+// reproducibility: the same seed gives the same spikes, another seed others.
+#include "command_runner.h"
+
+#include <hdf5.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+using nnc::test::run_nnc;
+using nnc::test::scratch_dir;
+
+template <class T>
+std::vector<T> read_dataset(hid_t file, const std::string& path, hid_t mem_type) {
+    hid_t ds = H5Dopen2(file, path.c_str(), H5P_DEFAULT);
+    if (ds < 0) return {};
+    hid_t space = H5Dget_space(ds);
+    hssize_t n = H5Sget_simple_extent_npoints(space);
+    std::vector<T> values(size_t(std::max<hssize_t>(n, 0)));
+    if (n > 0) H5Dread(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+    H5Sclose(space);
+    H5Dclose(ds);
+    return values;
+}
+
+std::string string_attribute(hid_t file, const std::string& object, const std::string& name) {
+    if (H5Aexists_by_name(file, object.c_str(), name.c_str(), H5P_DEFAULT) <= 0) return {};
+    hid_t attr = H5Aopen_by_name(file, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT);
+    hid_t type = H5Aget_type(attr);
+    std::string value;
+    if (H5Tis_variable_str(type) > 0) {
+        char* s = nullptr;
+        hid_t mem = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mem, H5T_VARIABLE);
+        H5Aread(attr, mem, &s);
+        if (s) value = s;
+        H5free_memory(s);
+        H5Tclose(mem);
+    } else {
+        value.resize(H5Tget_size(type));
+        H5Aread(attr, type, value.data());
+        value.erase(std::find(value.begin(), value.end(), '\0'), value.end());
+    }
+    H5Tclose(type);
+    H5Aclose(attr);
+    return value;
+}
+
+struct Spikes {
+    std::vector<double> times;
+    std::vector<uint64_t> ids;
+};
+
+Spikes read_spikes(const std::string& path, const std::string& population) {
+    hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    EXPECT_GE(f, 0) << path;
+    Spikes s;
+    if (f < 0) return s;
+    s.times = read_dataset<double>(f, "/spikes/" + population + "/timestamps", H5T_NATIVE_DOUBLE);
+    s.ids = read_dataset<uint64_t>(f, "/spikes/" + population + "/node_ids", H5T_NATIVE_UINT64);
+    H5Fclose(f);
+    return s;
+}
+
+TEST(RunOutput, BrunelWritesSonataSpikesAndPrintsRates) {
+    auto dir = scratch_dir("brunel");
+    auto out = dir + "/out.h5";
+    auto r = run_nnc("run examples/brunel2000.nml -D scale=0.1 --duration 300 -o " + out);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const char* text : {"population", "rate (Hz)", "synapses", "bytes per synapse", "E ",
+                             "I ", "simulate"})
+        EXPECT_NE(r.out.find(text), std::string::npos) << "'" << text << "' missing in\n" << r.out;
+
+    hid_t f = H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    ASSERT_GE(f, 0);
+    EXPECT_EQ(string_attribute(f, "/spikes/E/timestamps", "units"), "ms");
+    EXPECT_EQ(string_attribute(f, "/spikes/E", "sorting"), "by_time");
+    H5Fclose(f);
+
+    for (auto [pop, size] : {std::pair{"E", 1000u}, std::pair{"I", 250u}}) {
+        auto s = read_spikes(out, pop);
+        ASSERT_EQ(s.times.size(), s.ids.size());
+        ASSERT_GT(s.times.size(), 0u) << pop;
+        EXPECT_TRUE(std::is_sorted(s.times.begin(), s.times.end()));
+        EXPECT_GT(s.times.front(), 0.0);
+        EXPECT_LE(s.times.back(), 300.0);
+        EXPECT_LT(*std::max_element(s.ids.begin(), s.ids.end()), size);
+        double rate = double(s.times.size()) / (size * 0.3);
+        // Asynchronous irregular regime: tens of spikes per second, not silence or saturation
+        // (the refractory period caps the rate at 500 Hz).
+        EXPECT_GT(rate, 5.0) << pop;
+        EXPECT_LT(rate, 150.0) << pop;
+    }
+}
+
+TEST(RunOutput, H5dumpShowsTheSonataLayout) {
+    auto dir = scratch_dir("h5dump");
+    auto out = dir + "/out.h5";
+    ASSERT_EQ(run_nnc("run -q examples/brunel2000.nml -D scale=0.05 --duration 50 -o " + out)
+                  .exit_code,
+              0);
+    std::string cmd = "h5dump -H " + out + " 2>&1";
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
+    ASSERT_TRUE(pipe);
+    std::string text;
+    char buf[4096];
+    while (size_t n = fread(buf, 1, sizeof buf, pipe.get())) text.append(buf, n);
+    for (const char* s : {"GROUP \"spikes\"", "GROUP \"E\"", "GROUP \"I\"",
+                          "DATASET \"timestamps\"", "DATASET \"node_ids\"", "H5T_IEEE_F64LE",
+                          "H5T_STD_U64LE"})
+        EXPECT_NE(text.find(s), std::string::npos) << "'" << s << "' missing in\n" << text;
+}
+
+TEST(RunOutput, SameSeedSameSpikesOtherSeedOtherSpikes) {
+    auto dir = scratch_dir("seeds");
+    const std::string model = "tests/end_to_end/models/two_populations_small.nml";
+    ASSERT_EQ(run_nnc("run -q " + model + " -o " + dir + "/a.h5").exit_code, 0);
+    ASSERT_EQ(run_nnc("run -q " + model + " -o " + dir + "/b.h5").exit_code, 0);
+    ASSERT_EQ(run_nnc("run -q " + model + " --seed 8 -o " + dir + "/c.h5").exit_code, 0);
+    for (const char* pop : {"E", "I"}) {
+        auto a = read_spikes(dir + "/a.h5", pop);
+        auto b = read_spikes(dir + "/b.h5", pop);
+        auto c = read_spikes(dir + "/c.h5", pop);
+        ASSERT_GT(a.times.size(), 10u) << pop;
+        EXPECT_EQ(a.times, b.times) << pop;
+        EXPECT_EQ(a.ids, b.ids) << pop;
+        EXPECT_TRUE(a.times != c.times || a.ids != c.ids) << pop;
+    }
+}
+
+TEST(RunOutput, UnwritableOutputIsARuntimeErrorNamingThePath) {
+    auto r = run_nnc("run -q examples/brunel2000.nml -D scale=0.02 --duration 10 -o "
+                     "/nonexistent-dir/out.h5");
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("/nonexistent-dir/out.h5"), std::string::npos) << r.err;
+}
+
+TEST(RunOutput, VersionAndHelp) {
+    auto v = run_nnc("--version");
+    EXPECT_EQ(v.exit_code, 0);
+    EXPECT_EQ(v.out.rfind("nnc ", 0), 0u) << v.out;
+    for (const char* cmd : {"--help", "run --help", "check --help", "dump-ir --help"}) {
+        auto h = run_nnc(cmd);
+        EXPECT_EQ(h.exit_code, 0) << cmd;
+        EXPECT_NE(h.out.find("Usage"), std::string::npos) << cmd << "\n" << h.out;
+    }
+    EXPECT_EQ(run_nnc("frobnicate").exit_code, 2);
+    EXPECT_EQ(run_nnc("run").exit_code, 2);
+}
+
+TEST(RunOutput, DumpIrShowsTheSolverAndTheKernel) {
+    auto r = run_nnc("dump-ir examples/brunel2000.nml -D scale=0.02");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("exact propagator"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("nnc_update_E_0"), std::string::npos) << r.out;
+    auto passes = run_nnc("dump-ir --print-passes");
+    EXPECT_EQ(passes.exit_code, 0);
+    EXPECT_NE(passes.out.find("constant-folding"), std::string::npos);
+    EXPECT_EQ(run_nnc("dump-ir examples/brunel2000.nml --after=nonsense").exit_code, 2);
+}
+
+} // namespace
