@@ -164,7 +164,7 @@ TEST(ParseRealFiles, Brunel2000) {
     EXPECT_TRUE(std::holds_alternative<ast::Simulate>(net.items.back()));
 
     EXPECT_EQ(lets[0]->binding.name, "scale");
-    EXPECT_EQ(sexpr(lets[0]->binding.value), "0.5");
+    EXPECT_EQ(sexpr(lets[0]->binding.value), "1");
     EXPECT_EQ(sexpr(lets[4]->binding.value), "round((* 10000 scale))");
     EXPECT_EQ(sexpr(lets[8]->binding.value), "0.1[mV]");
     EXPECT_EQ(sexpr(lets[12]->binding.value), "(/ theta (* (* J C_E) tau))");

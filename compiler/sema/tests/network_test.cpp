@@ -31,8 +31,8 @@ TEST(NetworkSema, Brunel2000) {
     ASSERT_EQ(net.populations.size(), 2u);
     const auto& E = population(*p, "E");
     const auto& I = population(*p, "I");
-    EXPECT_EQ(E.size, 5000u); // scale 0.5
-    EXPECT_EQ(I.size, 1250u);
+    EXPECT_EQ(E.size, 10000u); // scale 1
+    EXPECT_EQ(I.size, 2500u);
     EXPECT_EQ(p->models.at(size_t(E.model)).name, "iaf_psc_delta");
 
     EXPECT_DOUBLE_EQ(parameter(*p, "E", "C_m"), 1);
@@ -52,7 +52,7 @@ TEST(NetworkSema, Brunel2000) {
     EXPECT_EQ(ee.source, 0);
     EXPECT_EQ(ee.target, 0);
     EXPECT_EQ(ee.connector.kind, ir::Connector::Kind::FixedIndegree);
-    EXPECT_EQ(ee.connector.indegree, 500u); // C_E = round(0.1 * 5000)
+    EXPECT_EQ(ee.connector.indegree, 1000u); // C_E = round(0.1 * 10000)
     EXPECT_EQ(ee.weight.kind, ir::ValueSpec::Kind::Constant);
     EXPECT_DOUBLE_EQ(ee.weight.a, 0.1);
     EXPECT_DOUBLE_EQ(ee.delay.a, 1.5);
@@ -60,12 +60,12 @@ TEST(NetworkSema, Brunel2000) {
     const auto& ie = net.projections[2];
     EXPECT_EQ(ie.source, 1);
     EXPECT_EQ(ie.target, 0);
-    EXPECT_EQ(ie.connector.indegree, 125u); // C_I
+    EXPECT_EQ(ie.connector.indegree, 250u); // C_I
     EXPECT_DOUBLE_EQ(ie.weight.a, -0.6);    // -g * J
     EXPECT_EQ(ie.receptor, 1);              // inh
 
-    // nu_thr = theta / (J C_E tau) = 20 mV / (0.1 mV * 500 * 20 ms) = 0.02 / ms;
-    // rate = C_E * eta * nu_thr = 500 * 0.08 / ms = 40 / ms = 40000 Hz.
+    // nu_thr = theta / (J C_E tau) = 20 mV / (0.1 mV * 1000 * 20 ms) = 0.01 / ms;
+    // rate = C_E * eta * nu_thr = 1000 * 0.04 / ms = 40 / ms = 40000 Hz.
     ASSERT_EQ(net.stimuli.size(), 2u);
     EXPECT_EQ(net.stimuli[0].kind, ir::Stimulus::Kind::Poisson);
     EXPECT_EQ(net.stimuli[0].target, 0);
