@@ -9,9 +9,38 @@
 
 #include <fmt/format.h>
 
+#include <functional>
 #include <iostream>
 
 namespace nnc::driver {
+
+namespace {
+
+/// Places a runaway state at the equation that drives it (or at its declaration), with the
+/// population it happened in.
+void report_non_finite_state(DiagnosticEngine& diags, const ir::Program& program,
+                             const nncrt::NonFiniteState& fault) {
+    const ir::Population& population = program.network->populations.at(fault.population);
+    const ir::NeuronModel& model = program.models.at(size_t(population.model));
+    const std::string message =
+        fmt::format("the simulation stopped at t = {:g} ms: {}", fault.to_ms, fault.what());
+    const std::string hint = "check the model's parameters and initial values; a nonlinear "
+                             "equation may also need a smaller dt";
+    // The kernel's state arrays start with the model's states, in order; what follows
+    // (the refractory counter) belongs to the model as a whole.
+    SourceRange at = model.range;
+    if (fault.state_index < model.states.size()) {
+        const int state = int(fault.state_index);
+        at = model.states[size_t(state)].range;
+        for (const ir::Ode& ode : model.odes)
+            if (ode.state == state) at = ode.range;
+    }
+    diags.error(at, message, hint);
+    diags.note(population.range, fmt::format("in population '{}' of model '{}'", population.name,
+                                             model.name));
+}
+
+} // namespace
 
 int check_command(const CompileOptions& options) {
     CompileSession session(std::cerr, use_colour(stderr));
@@ -68,7 +97,6 @@ int run_command(const RunOptions& options) {
         return exit_model_error;
     }
     auto& settings = program.network->simulation;
-    if (options.duration_ms >= 0) settings.duration_ms = options.duration_ms;
     if (options.seed >= 0) settings.seed = uint64_t(options.seed);
 
     auto& timer = session.timer();
@@ -84,14 +112,19 @@ int run_command(const RunOptions& options) {
     }
 
     // A fault during the run still leaves what was recorded until then in the output.
-    std::string fault;
+    std::function<void()> report_fault;
     ProgressLine progress(options.quiet ? nullptr : stderr, settings.duration_ms);
     try {
         timer.time("simulate", [&] {
             sim->run(settings.duration_ms, [&](double t, double end) { progress.update(t, end); });
         });
+    } catch (const nncrt::NonFiniteState& e) {
+        report_fault = [&, fault = e] { report_non_finite_state(diags, program, fault); };
     } catch (const nncrt::Error& e) {
-        fault = e.what();
+        report_fault = [&, message = std::string(e.what())] {
+            diags.error(fmt::format("the simulation stopped at t = {:g} ms: {}", sim->time_ms(),
+                                    message));
+        };
     }
     progress.finish();
 
@@ -103,10 +136,10 @@ int run_command(const RunOptions& options) {
             return exit_runtime_error;
         }
     }
-    if (!fault.empty()) {
-        diags.error(fmt::format("the simulation stopped at t = {} ms: {}", sim->time_ms(), fault),
-                    options.output.empty() ? std::string{}
-                                           : "spikes recorded until then are in " + options.output);
+    if (report_fault) {
+        report_fault();
+        if (!options.output.empty())
+            diags.note({}, "spikes recorded until the fault are in " + options.output);
         return exit_runtime_error;
     }
 

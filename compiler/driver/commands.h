@@ -12,7 +12,6 @@ int check_command(const CompileOptions& options);
 struct RunOptions {
     CompileOptions compile;
     std::string output;    ///< HDF5 spike file; empty: none
-    double duration_ms = -1; ///< overrides the model's duration if >= 0
     long long seed = -1;     ///< overrides the model's seed if >= 0
     bool quiet = false;
 };

@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <string>
 #include <filesystem>
 
 namespace nnc::driver {
@@ -55,6 +56,17 @@ std::optional<ir::Program> CompileSession::analyse(const CompileOptions& options
         if (!value) continue;
         SourceRange range = value->range;
         overrides.push_back(ConstantOverride{name, std::move(value), range});
+    }
+    if (!options.duration.empty()) {
+        std::string text = options.duration;
+        char* end = nullptr;
+        std::strtod(text.c_str(), &end);
+        if (end != text.c_str() && *end == '\0') text += " ms"; // a bare number is in ms
+        FileId id = sources_.add("--duration", text);
+        if (auto value = parse_expression(id, sources_, diags_)) {
+            SourceRange range = value->range;
+            overrides.push_back(ConstantOverride{"duration", std::move(value), range, true});
+        }
     }
     if (diags_.has_errors()) return std::nullopt;
 

@@ -19,6 +19,7 @@ struct CompileOptions {
     std::string file;
     std::vector<std::string> defines;      ///< "name=value"
     std::vector<std::string> include_dirs; ///< searched for imports before the defaults
+    std::string duration; ///< replaces the `simulate` block's duration; a bare number is ms
 };
 
 class CompileSession {

@@ -44,9 +44,9 @@ int main(int argc, char** argv) {
     add_compile_options(run_cmd, run.compile);
     run_cmd->add_option("-o,--output", run.output,
                         "write recorded spikes to this HDF5 file (SONATA spike layout)");
-    run_cmd->add_option("--duration", run.duration_ms,
-                        "model time to simulate in ms (overrides the model's `duration`)")
-        ->check(CLI::NonNegativeNumber);
+    run_cmd->add_option("--duration", run.compile.duration,
+                        "model time to simulate, overriding the model's `duration`: a time "
+                        "such as '2 s' or '500 ms'; a bare number is in ms");
     run_cmd->add_option("--seed", run.seed, "random seed (overrides the model's `seed`)")
         ->check(CLI::NonNegativeNumber);
     run_cmd->add_flag("-q,--quiet", run.quiet, "print nothing but errors");

@@ -79,6 +79,8 @@ public:
             if (auto* pop = std::get_if<ast::Population>(&item))
                 population_items_.try_emplace(pop->name, item_);
         }
+        for (const auto& ov : overrides_)
+            if (ov.simulate_setting && ov.value) setting(ov.name, *ov.value);
         for (item_ = 0; item_ < net_.items.size(); ++item_) {
             const auto& item = net_.items[item_];
             if (auto* pop = std::get_if<ast::Population>(&item)) population(*pop);
@@ -155,6 +157,7 @@ private:
     void check_overrides() {
         auto lets = top_level_lets();
         for (const auto& ov : overrides_) {
+            if (ov.simulate_setting) continue;
             bool found = false;
             for (const auto& n : lets)
                 found = found || n == ov.name;
@@ -208,30 +211,33 @@ private:
         simulate_ = &sim;
         auto& s = out_.simulation;
         s.range = sim.range;
-        for (const auto* b : settings(sim.settings, simulate_settings, "simulation setting")) {
-            if (!b) continue;
-            if (b->name == "dt") {
-                auto q = evaluate_as(*b->value, dims::time, "the time step");
-                if (q && !(q->value > 0))
-                    error(b->value->range, fmt::format("the time step must be positive, not {}",
-                                                       quantity_text(q->value, q->dim)));
-                else if (q)
-                    s.dt_ms = q->value;
-            } else if (b->name == "duration") {
-                auto q = evaluate_as(*b->value, dims::time, "the duration");
-                if (q && q->value < 0)
-                    error(b->value->range, fmt::format("the duration must not be negative"));
-                else if (q)
-                    s.duration_ms = q->value;
-            } else if (b->name == "seed") {
-                auto q = evaluate_as(*b->value, Dimension::none(), "a seed");
-                if (q && (!is_whole(q->value) || q->value < 0 || q->value >= 1.8e19))
-                    error(b->value->range,
-                          fmt::format("a seed must be a non-negative whole number, not {}",
-                                      number_text(q->value)));
-                else if (q)
-                    s.seed = uint64_t(q->value);
-            }
+        for (const auto* b : settings(sim.settings, simulate_settings, "simulation setting"))
+            if (b) setting(b->name, *b->value);
+    }
+
+    /// One setting of the `simulate` block, from the block or from the command line.
+    void setting(const std::string& name, const ast::Expr& value) {
+        auto& s = out_.simulation;
+        if (name == "dt") {
+            auto q = evaluate_as(value, dims::time, "the time step");
+            if (q && !(q->value > 0))
+                error(value.range, fmt::format("the time step must be positive, not {}",
+                                               quantity_text(q->value, q->dim)));
+            else if (q)
+                s.dt_ms = q->value;
+        } else if (name == "duration") {
+            auto q = evaluate_as(value, dims::time, "the duration");
+            if (q && q->value < 0)
+                error(value.range, fmt::format("the duration must not be negative"));
+            else if (q)
+                s.duration_ms = q->value;
+        } else if (name == "seed") {
+            auto q = evaluate_as(value, Dimension::none(), "a seed");
+            if (q && (!is_whole(q->value) || q->value < 0 || q->value >= 1.8e19))
+                error(value.range, fmt::format("a seed must be a non-negative whole number, not {}",
+                                               number_text(q->value)));
+            else if (q)
+                s.seed = uint64_t(q->value);
         }
     }
 

@@ -23,6 +23,8 @@ struct ConstantOverride {
     std::string name;
     ast::ExprPtr value;
     SourceRange range; ///< of the value, in the SourceManager entry made for it
+    /// `--duration` from the command line: `name` is a setting of the `simulate` block.
+    bool simulate_setting = false;
 };
 
 /// Analyses every file of the program (models of all files, the network of the root

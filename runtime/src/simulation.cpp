@@ -133,6 +133,7 @@ struct Simulation::Impl {
     void apply_initial_state(PopulationId id, uint32_t var);
     void prepare_run();
     void do_step();
+    void check_finite(double from_ms) const; ///< throws NonFiniteState
 };
 
 uint16_t Simulation::Impl::constant_delay_steps(double delay_ms) const {
@@ -214,6 +215,26 @@ void Simulation::Impl::prepare_run() {
             p.state_ptrs[j] = p.state[j].data();
         }
         for (size_t j = 0; j < p.input.size(); ++j) p.input_ptrs[j] = p.input[j].data();
+    }
+}
+
+void Simulation::Impl::check_finite(double from_ms) const {
+    for (PopulationId id = 0; id < pops.size(); ++id) {
+        const Population& p = *pops[id];
+        for (uint32_t j = 0; j < p.state.size(); ++j) {
+            const auto& values = p.state[j];
+            const auto bad = std::find_if(values.begin(), values.end(),
+                                          [](double v) { return !std::isfinite(v); });
+            if (bad == values.end()) continue;
+            const uint64_t neuron = uint64_t(bad - values.begin());
+            const double to_ms = double(step) * config.dt_ms;
+            throw NonFiniteState(fmt::format("state variable '{}' of neuron {} of population "
+                                             "'{}' is {} (first seen between t = {:g} ms and "
+                                             "{:g} ms)",
+                                             p.spec.state_names[j], neuron, p.spec.name, *bad,
+                                             from_ms, to_ms),
+                                 id, j, neuron, from_ms, to_ms);
+        }
     }
 }
 
@@ -444,8 +465,16 @@ void Simulation::run(double duration_ms, const ProgressFn& progress) {
     const double end_ms = double(end) * dt;
     const uint64_t every = std::max<uint64_t>(1, steps / 100);
     uint64_t next_report = m.step + every;
+    // States are checked for NaN and infinity every few steps rather than every step: the
+    // scan costs as much as a kernel call, and the fault is still placed within this window.
+    constexpr uint64_t finite_check_interval = 16;
+    uint64_t last_check = m.step;
     while (m.step < end) {
         m.do_step();
+        if (m.step % finite_check_interval == 0 || m.step == end) {
+            m.check_finite(double(last_check) * dt);
+            last_check = m.step;
+        }
         if (progress && (m.step >= next_report || m.step == end)) {
             progress(double(m.step) * dt, end_ms);
             next_report = m.step + every;

@@ -9,6 +9,7 @@
 using nncrt::Connector;
 using nncrt::Distribution;
 using nncrt::Error;
+using nncrt::NonFiniteState;
 using nncrt::ProjectionSpec;
 using nncrt::Simulation;
 using nncrt::SimulationConfig;
@@ -418,6 +419,29 @@ TEST(Simulation, MissingKernelIsRefusedAtRun) {
     sim.add_population(spec);
     EXPECT_NO_THROW(sim.build());
     EXPECT_THROW(sim.run(1.0), Error);
+}
+
+TEST(Simulation, NonFiniteStateStopsTheRunAndNamesTheNeuron) {
+    Simulation sim(config());
+    const auto a = sim.add_population(lif_population("a", 10));
+    sim.build();
+    sim.run(0.5);
+    sim.state(a, 0)[3] = std::nan("");
+    try {
+        sim.run(100.0);
+        FAIL() << "a NaN state went unnoticed";
+    } catch (const NonFiniteState& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find("'V' of neuron 3 of population 'a' is nan"), std::string::npos)
+            << message;
+        EXPECT_EQ(e.population, a);
+        EXPECT_EQ(e.state_index, 0u);
+        EXPECT_EQ(e.neuron, 3u);
+        EXPECT_DOUBLE_EQ(e.from_ms, 0.5);
+        EXPECT_LE(e.to_ms, 0.5 + 1.6 + 1e-9);
+    }
+    // The run stops within one check interval rather than running on to the end.
+    EXPECT_LE(sim.steps_done(), 5u + 16u);
 }
 
 TEST(Simulation, NothingCanBeAddedAfterBuild) {

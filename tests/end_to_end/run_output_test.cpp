@@ -201,3 +201,37 @@ TEST(RunOutput, DumpIrShowsTheSolverAndTheKernel) {
 }
 
 } // namespace
+
+TEST(RunOutput, RunawayStateStopsWithALocatedErrorAndKeepsTheSpikesSoFar) {
+    auto dir = scratch_dir("runaway");
+    auto out = dir + "/out.h5";
+    auto r = run_nnc("run tests/end_to_end/models/runaway_state.nml -o " + out);
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    // x' = x^2 / c from x0 = 0.01 mV diverges at t = c / x0 = 100 ms.
+    EXPECT_NE(r.err.find("runaway_state.nml:9:17: error: the simulation stopped at t = 100"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("state variable 'x' of neuron 0 of population 'blowup' is inf"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("in population 'blowup'"), std::string::npos) << r.err;
+    auto s = read_spikes(out, "steady");
+    ASSERT_GT(s.times.size(), 10u);
+    EXPECT_LT(s.times.back(), 101.0);
+}
+
+TEST(RunOutput, DurationTakesATimeWithUnitOrBareMilliseconds) {
+    const std::string model = "tests/end_to_end/models/two_populations_small.nml";
+    auto seconds = run_nnc("run " + model + " --duration '0.05 s'");
+    EXPECT_EQ(seconds.exit_code, 0) << seconds.err;
+    EXPECT_NE(seconds.out.find("50 ms of model time"), std::string::npos) << seconds.out;
+    auto bare = run_nnc("run " + model + " --duration 20");
+    EXPECT_EQ(bare.exit_code, 0) << bare.err;
+    EXPECT_NE(bare.out.find("20 ms of model time"), std::string::npos) << bare.out;
+    auto voltage = run_nnc("run " + model + " --duration '5 mV'");
+    EXPECT_EQ(voltage.exit_code, 1);
+    EXPECT_NE(voltage.err.find("--duration:1:1: error: dimension mismatch: the duration is ms "
+                               "(time), but this value is mV (voltage)"),
+              std::string::npos)
+        << voltage.err;
+}

@@ -26,6 +26,24 @@ public:
 };
 
 using PopulationId = uint32_t;
+
+/// A state variable became NaN or infinite during run(). States are checked every few
+/// steps, so the fault is placed within a window [from_ms, to_ms] of model time.
+class NonFiniteState : public Error {
+public:
+    NonFiniteState(const std::string& message, PopulationId population_id,
+                   uint32_t state_variable, uint64_t neuron_index, double window_from_ms,
+                   double window_to_ms)
+        : Error(message), population(population_id), state_index(state_variable),
+          neuron(neuron_index), from_ms(window_from_ms), to_ms(window_to_ms) {}
+
+    PopulationId population;
+    uint32_t state_index;
+    uint64_t neuron;
+    double from_ms;
+    double to_ms;
+};
+
 using ProjectionId = uint32_t;
 
 /// A value drawn independently per element (neuron, synapse), or a constant.
