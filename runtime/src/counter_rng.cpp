@@ -58,7 +58,21 @@ uint64_t CounterRng::below(uint64_t n) {
 
 PoissonSampler::PoissonSampler(double mean) : mean_(mean > 0.0 ? mean : 0.0) {
     if (mean_ < ptrs_threshold) {
-        exp_minus_mean_ = std::exp(-mean_);
+        double p = std::exp(-mean_);
+        double cdf = p;
+        cdf_.push_back(cdf);
+        for (uint64_t k = 1;; ++k) {
+            p *= mean_ / double(k);
+            const double next = cdf + p;
+            if (next == cdf) break;
+            cdf = next;
+            cdf_.push_back(cdf);
+        }
+        size_t k = 0;
+        for (size_t m = 0; m < guide_size; ++m) {
+            while (k + 1 < cdf_.size() && cdf_[k] < double(m) / double(guide_size)) ++k;
+            guide_[m] = uint16_t(k);
+        }
         return;
     }
     const double s = std::sqrt(mean_);

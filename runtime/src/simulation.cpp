@@ -268,8 +268,7 @@ void Simulation::Impl::do_step() {
         const uint64_t n = p.size();
         for (uint64_t i = 0; i < n; ++i) {
             CounterRng rng(key, i, k);
-            const uint64_t count = sampler(rng);
-            if (count != 0) slot[i] += double(count) * weight;
+            slot[i] += double(sampler(rng)) * weight;
         }
     }
 
