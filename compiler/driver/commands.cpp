@@ -36,8 +36,8 @@ void report_non_finite_state(DiagnosticEngine& diags, const ir::Program& program
             if (ode.state == state) at = ode.range;
     }
     diags.error(at, message, hint);
-    diags.note(population.range, fmt::format("in population '{}' of model '{}'", population.name,
-                                             model.name));
+    diags.note(population.range,
+               fmt::format("in population '{}' of model '{}'", population.name, model.name));
 }
 
 } // namespace
@@ -48,8 +48,7 @@ int check_command(const CompileOptions& options) {
     if (!program) return exit_model_error;
     size_t models = program->program.models.size();
     std::cout << fmt::format("{}: ok ({} model{}{})\n", options.file, models,
-                             models == 1 ? "" : "s",
-                             program->program.network ? ", 1 network" : "");
+                             models == 1 ? "" : "s", program->program.network ? ", 1 network" : "");
     return exit_ok;
 }
 
@@ -57,10 +56,12 @@ int dump_ir_command(const DumpIrOptions& options) {
     const auto& passes = passes::pass_list();
     if (!options.after.empty()) {
         bool known = false;
-        for (const auto& p : passes) known = known || p.name == options.after;
+        for (const auto& p : passes)
+            known = known || p.name == options.after;
         if (!known) {
             std::string names;
-            for (const auto& p : passes) names += (names.empty() ? "" : ", ") + p.name;
+            for (const auto& p : passes)
+                names += (names.empty() ? "" : ", ") + p.name;
             std::cerr << fmt::format("nnc: error: no pass named '{}'\nhint: the passes are {}\n",
                                      options.after, names);
             return exit_usage_error;
@@ -68,12 +69,13 @@ int dump_ir_command(const DumpIrOptions& options) {
     }
     CompileSession session(std::cerr, use_colour(stderr));
     std::string dump;
-    auto lowered = session.lower(options.compile, [&](const std::string& pass,
-                                                      const passes::LoweredProgram& ir) {
-        if (!options.after.empty() && options.after != pass) return;
-        dump = "# IR after pass '" + pass + "'\n" + ir::print_program(ir.program);
-        for (const auto& k : ir.kernels) dump += "\n" + kir::to_string(k);
-    });
+    auto lowered = session.lower(
+        options.compile, [&](const std::string& pass, const passes::LoweredProgram& ir) {
+            if (!options.after.empty() && options.after != pass) return;
+            dump = "# IR after pass '" + pass + "'\n" + ir::print_program(ir.program);
+            for (const auto& k : ir.kernels)
+                dump += "\n" + kir::to_string(k);
+        });
     if (!lowered) return exit_model_error;
     if (options.llvm) {
         llvmjit::KernelJit jit;
@@ -122,8 +124,8 @@ int run_command(const RunOptions& options) {
         report_fault = [&, fault = e] { report_non_finite_state(diags, program, fault); };
     } catch (const nncrt::Error& e) {
         report_fault = [&, message = std::string(e.what())] {
-            diags.error(fmt::format("the simulation stopped at t = {:g} ms: {}", sim->time_ms(),
-                                    message));
+            diags.error(
+                fmt::format("the simulation stopped at t = {:g} ms: {}", sim->time_ms(), message));
         };
     }
     progress.finish();

@@ -11,8 +11,8 @@ int check_command(const CompileOptions& options);
 
 struct RunOptions {
     CompileOptions compile;
-    std::string output;    ///< HDF5 spike file; empty: none
-    long long seed = -1;     ///< overrides the model's seed if >= 0
+    std::string output;  ///< HDF5 spike file; empty: none
+    long long seed = -1; ///< overrides the model's seed if >= 0
     bool quiet = false;
 };
 int run_command(const RunOptions& options);

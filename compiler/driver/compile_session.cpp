@@ -5,8 +5,8 @@
 
 #include <cctype>
 #include <cstdlib>
-#include <string>
 #include <filesystem>
+#include <string>
 
 namespace nnc::driver {
 
@@ -81,7 +81,8 @@ std::optional<passes::LoweredProgram> CompileSession::lower(const CompileOptions
                                                             const passes::PassObserver& after) {
     auto program = analyse(options);
     if (!program) return std::nullopt;
-    return timer_.time("optimise", [&] { return passes::run_pipeline(std::move(*program), after); });
+    return timer_.time("optimise",
+                       [&] { return passes::run_pipeline(std::move(*program), after); });
 }
 
 } // namespace nnc::driver

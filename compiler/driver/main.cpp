@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
     add_compile_options(check_cmd, check);
 
     RunOptions run;
-    auto* run_cmd = app.add_subcommand("run", "compile a network with the LLVM JIT and simulate it");
+    auto* run_cmd =
+        app.add_subcommand("run", "compile a network with the LLVM JIT and simulate it");
     add_compile_options(run_cmd, run.compile);
     run_cmd->add_option("-o,--output", run.output,
                         "write recorded spikes to this HDF5 file (SONATA spike layout)");

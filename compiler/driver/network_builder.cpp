@@ -8,9 +8,12 @@ namespace {
 
 nncrt::Distribution distribution(const ir::ValueSpec& v) {
     switch (v.kind) {
-    case ir::ValueSpec::Kind::Constant: return nncrt::Distribution::constant(v.a);
-    case ir::ValueSpec::Kind::Uniform: return nncrt::Distribution::uniform(v.a, v.b);
-    case ir::ValueSpec::Kind::Normal: return nncrt::Distribution::normal(v.a, v.b);
+    case ir::ValueSpec::Kind::Constant:
+        return nncrt::Distribution::constant(v.a);
+    case ir::ValueSpec::Kind::Uniform:
+        return nncrt::Distribution::uniform(v.a, v.b);
+    case ir::ValueSpec::Kind::Normal:
+        return nncrt::Distribution::normal(v.a, v.b);
     }
     throw std::logic_error("unknown value kind");
 }
@@ -18,12 +21,18 @@ nncrt::Distribution distribution(const ir::ValueSpec& v) {
 nncrt::Connector connector(const ir::Connector& c) {
     nncrt::Connector out;
     switch (c.kind) {
-    case ir::Connector::Kind::AllToAll: out.kind = nncrt::Connector::Kind::AllToAll; break;
-    case ir::Connector::Kind::OneToOne: out.kind = nncrt::Connector::Kind::OneToOne; break;
+    case ir::Connector::Kind::AllToAll:
+        out.kind = nncrt::Connector::Kind::AllToAll;
+        break;
+    case ir::Connector::Kind::OneToOne:
+        out.kind = nncrt::Connector::Kind::OneToOne;
+        break;
     case ir::Connector::Kind::FixedProbability:
         out.kind = nncrt::Connector::Kind::FixedProbability;
         break;
-    case ir::Connector::Kind::FixedIndegree: out.kind = nncrt::Connector::Kind::FixedIndegree; break;
+    case ir::Connector::Kind::FixedIndegree:
+        out.kind = nncrt::Connector::Kind::FixedIndegree;
+        break;
     }
     out.probability = c.probability;
     out.indegree = c.indegree;
@@ -34,9 +43,9 @@ nncrt::Connector connector(const ir::Connector& c) {
 
 } // namespace
 
-std::unique_ptr<nncrt::Simulation> make_simulation(const ir::Network& net,
-                                                   const std::vector<kir::PopulationKernel>& kernels,
-                                                   const std::vector<nncrt_update_fn>& updates) {
+std::unique_ptr<nncrt::Simulation>
+make_simulation(const ir::Network& net, const std::vector<kir::PopulationKernel>& kernels,
+                const std::vector<nncrt_update_fn>& updates) {
     auto sim = std::make_unique<nncrt::Simulation>(
         nncrt::SimulationConfig{net.simulation.dt_ms, net.simulation.seed});
     for (size_t p = 0; p < net.populations.size(); ++p) {

@@ -14,8 +14,8 @@
 namespace nnc::driver {
 
 /// One kernel and entry point per population, in population order.
-std::unique_ptr<nncrt::Simulation> make_simulation(const ir::Network& network,
-                                                   const std::vector<kir::PopulationKernel>& kernels,
-                                                   const std::vector<nncrt_update_fn>& updates);
+std::unique_ptr<nncrt::Simulation>
+make_simulation(const ir::Network& network, const std::vector<kir::PopulationKernel>& kernels,
+                const std::vector<nncrt_update_fn>& updates);
 
 } // namespace nnc::driver

@@ -62,9 +62,10 @@ void print_run_summary(std::ostream& out, const std::string& file, const ir::Net
     out << fmt::format("nnc run {}: network '{}', {:g} ms of model time (dt = {:g} ms, seed {})\n",
                        file, network.name, sim.time_ms(), sim.dt_ms(), network.simulation.seed);
     size_t width = 10;
-    for (const auto& pop : network.populations) width = std::max(width, pop.name.size());
-    out << fmt::format("  {:<{}} {:>10} {:>12} {:>12}\n", "population", width, "neurons",
-                       "spikes", "rate (Hz)");
+    for (const auto& pop : network.populations)
+        width = std::max(width, pop.name.size());
+    out << fmt::format("  {:<{}} {:>10} {:>12} {:>12}\n", "population", width, "neurons", "spikes",
+                       "rate (Hz)");
     for (size_t p = 0; p < network.populations.size(); ++p) {
         const auto& pop = network.populations[p];
         uint64_t spikes = sim.spike_count(nncrt::PopulationId(p));

@@ -8,7 +8,9 @@
 
 namespace nnc::driver {
 
-inline bool is_terminal(FILE* stream) { return isatty(fileno(stream)) != 0; }
+inline bool is_terminal(FILE* stream) {
+    return isatty(fileno(stream)) != 0;
+}
 
 inline bool use_colour(FILE* stream) {
     const char* no_colour = std::getenv("NO_COLOR");

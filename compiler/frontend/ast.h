@@ -23,19 +23,19 @@ enum class ExprKind {
     Binary,  ///< op: "+", "-", "*", "/", "^"
     Compare, ///< op: "<", "<=", ">", ">=", "==", "!="
     Logical, ///< op: "and", "or"
-    Call,    ///< `callee(args...)`; arguments may be named (`fixed_indegree(100, autapses = false)`)
-    Bool,    ///< `true` / `false` (number = 1 or 0)
+    Call, ///< `callee(args...)`; arguments may be named (`fixed_indegree(100, autapses = false)`)
+    Bool, ///< `true` / `false` (number = 1 or 0)
 };
 
 struct Expr {
     ExprKind kind = ExprKind::Number;
     SourceRange range;
 
-    double number = 0.0;   ///< Number, Bool
-    std::string unit;      ///< Number: unit name as written ("pF"), empty if none
+    double number = 0.0; ///< Number, Bool
+    std::string unit;    ///< Number: unit name as written ("pF"), empty if none
     SourceRange unit_range;
-    std::string name;      ///< Name: the identifier; Call: the callee
-    std::string op;        ///< Unary, Binary, Compare, Logical
+    std::string name;                   ///< Name: the identifier; Call: the callee
+    std::string op;                     ///< Unary, Binary, Compare, Logical
     std::vector<ExprPtr> args;          ///< operands (1 or 2) or call arguments, in order
     std::vector<std::string> arg_names; ///< Call: parallel to args, "" for positional
 };
@@ -76,8 +76,8 @@ struct Statement {
     Kind kind = Kind::Assign;
     std::string target;
     SourceRange target_range;
-    ExprPtr value;                   ///< Assign..Multiply: right side; Refractory: the period
-    std::vector<Binding> clamped;    ///< Refractory: the clamped variables (value unused)
+    ExprPtr value;                ///< Assign..Multiply: right side; Refractory: the period
+    std::vector<Binding> clamped; ///< Refractory: the clamped variables (value unused)
     SourceRange range;
 };
 
@@ -85,9 +85,9 @@ struct Statement {
 struct Receptor {
     std::string name;
     SourceRange name_range;
-    std::string weight;      ///< name of the weight within the body
+    std::string weight; ///< name of the weight within the body
     SourceRange weight_range;
-    ExprPtr weight_unit;     ///< unit expression of the weight
+    ExprPtr weight_unit; ///< unit expression of the weight
     std::vector<Statement> body;
     SourceRange range;
 };

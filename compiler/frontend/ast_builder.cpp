@@ -10,8 +10,8 @@
 
 namespace nnc::frontend_detail {
 
-using grammar::NmlParser;
 using ast::ExprKind;
+using grammar::NmlParser;
 
 AstBuilder::AstBuilder(FileId file, std::string_view source, DiagnosticEngine& diags)
     : file_(file), source_(source), diags_(diags) {}
@@ -75,8 +75,8 @@ ast::Import AstBuilder::import(NmlParser::ImportDeclContext* ctx) {
     result.path_range = range(ctx->path);
     std::string raw = text(ctx->path);
     // Strip the quotes and undo the escapes `\"` and `\\` (the only two a path needs).
-    std::string_view body = raw.size() >= 2 ? std::string_view(raw).substr(1, raw.size() - 2)
-                                            : std::string_view();
+    std::string_view body =
+        raw.size() >= 2 ? std::string_view(raw).substr(1, raw.size() - 2) : std::string_view();
     for (size_t i = 0; i < body.size(); ++i) {
         if (body[i] == '\\' && i + 1 < body.size()) {
             char next = body[++i];
@@ -103,9 +103,11 @@ ast::Neuron AstBuilder::neuron(NmlParser::NeuronDeclContext* ctx) {
     result.range = range(ctx);
     for (auto* item : ctx->neuronItem()) {
         if (auto* params = dynamic_cast<NmlParser::ParametersBlockContext*>(item)) {
-            for (auto& b : bindings(params->bindingBlock())) result.parameters.push_back(std::move(b));
+            for (auto& b : bindings(params->bindingBlock()))
+                result.parameters.push_back(std::move(b));
         } else if (auto* state = dynamic_cast<NmlParser::StateBlockContext*>(item)) {
-            for (auto& b : bindings(state->bindingBlock())) result.state.push_back(std::move(b));
+            for (auto& b : bindings(state->bindingBlock()))
+                result.state.push_back(std::move(b));
         } else if (auto* equations = dynamic_cast<NmlParser::EquationsBlockContext*>(item)) {
             for (auto* ode_ctx : equations->ode()) {
                 ast::Ode ode;
@@ -146,7 +148,8 @@ ast::Neuron AstBuilder::neuron(NmlParser::NeuronDeclContext* ctx) {
 std::vector<ast::Binding> AstBuilder::bindings(NmlParser::BindingBlockContext* ctx) {
     std::vector<ast::Binding> result;
     if (!ctx) return result;
-    for (auto* b : ctx->binding()) result.push_back(binding(b));
+    for (auto* b : ctx->binding())
+        result.push_back(binding(b));
     return result;
 }
 
@@ -176,10 +179,18 @@ std::optional<ast::Statement> AstBuilder::statement(NmlParser::StatementContext*
     }
     if (auto* assign = dynamic_cast<NmlParser::AssignStatementContext*>(ctx)) {
         switch (assign->op->getType()) {
-        case NmlParser::PLUS_ASSIGN: result.kind = ast::Statement::Kind::Add; break;
-        case NmlParser::MINUS_ASSIGN: result.kind = ast::Statement::Kind::Subtract; break;
-        case NmlParser::TIMES_ASSIGN: result.kind = ast::Statement::Kind::Multiply; break;
-        default: result.kind = ast::Statement::Kind::Assign; break;
+        case NmlParser::PLUS_ASSIGN:
+            result.kind = ast::Statement::Kind::Add;
+            break;
+        case NmlParser::MINUS_ASSIGN:
+            result.kind = ast::Statement::Kind::Subtract;
+            break;
+        case NmlParser::TIMES_ASSIGN:
+            result.kind = ast::Statement::Kind::Multiply;
+            break;
+        default:
+            result.kind = ast::Statement::Kind::Assign;
+            break;
         }
         result.target = text(assign->target);
         result.target_range = range(assign->target);
@@ -325,7 +336,9 @@ AstBuilder::Built AstBuilder::make_binary(ExprKind kind, const antlr4::Token* op
     return limit_depth({std::move(e), depth});
 }
 
-ast::ExprPtr AstBuilder::expression(NmlParser::ExprContext* ctx) { return expr(ctx).expr; }
+ast::ExprPtr AstBuilder::expression(NmlParser::ExprContext* ctx) {
+    return expr(ctx).expr;
+}
 
 AstBuilder::Built AstBuilder::expr(NmlParser::ExprContext* ctx) {
     if (!ctx || !ctx->orExpr()) return placeholder(range(ctx));
@@ -335,16 +348,16 @@ AstBuilder::Built AstBuilder::expr(NmlParser::ExprContext* ctx) {
 static std::vector<antlr4::Token*> symbols(const std::vector<antlr4::tree::TerminalNode*>& nodes) {
     std::vector<antlr4::Token*> result;
     result.reserve(nodes.size());
-    for (auto* node : nodes) result.push_back(node->getSymbol());
+    for (auto* node : nodes)
+        result.push_back(node->getSymbol());
     return result;
 }
 
 // Folds `operand (op operand)*` to the left; ops[i] stands between operands i and i+1.
 template <typename Operand, typename F>
-AstBuilder::Built AstBuilder::fold_left(antlr4::ParserRuleContext* ctx,
-                                        const std::vector<Operand*>& operands,
-                                        const std::vector<antlr4::Token*>& ops, ExprKind kind,
-                                        F build) {
+AstBuilder::Built
+AstBuilder::fold_left(antlr4::ParserRuleContext* ctx, const std::vector<Operand*>& operands,
+                      const std::vector<antlr4::Token*>& ops, ExprKind kind, F build) {
     if (operands.empty() || ops.size() + 1 != operands.size()) return placeholder(range(ctx));
     Built result = build(operands.front());
     for (size_t i = 1; i < operands.size(); ++i) {
@@ -380,10 +393,9 @@ AstBuilder::Built AstBuilder::comparison(NmlParser::ComparisonContext* ctx) {
     auto operands = ctx->additive();
     if (operands.size() > 2 && ctx->op.size() >= 2) {
         error(range(ctx->op[1]), "comparisons cannot be chained",
-              fmt::format("write '{} {} {} and {} {} {}' to test both",
-                          context_text(operands[0]), text(ctx->op[0]), context_text(operands[1]),
-                          context_text(operands[1]), text(ctx->op[1]),
-                          context_text(operands[2])));
+              fmt::format("write '{} {} {} and {} {} {}' to test both", context_text(operands[0]),
+                          text(ctx->op[0]), context_text(operands[1]), context_text(operands[1]),
+                          text(ctx->op[1]), context_text(operands[2])));
     }
     return fold_left(ctx, operands, ctx->op, ExprKind::Compare,
                      [this](NmlParser::AdditiveContext* c) { return additive(c); });
@@ -417,8 +429,8 @@ AstBuilder::Built AstBuilder::power(NmlParser::PowerContext* ctx) {
     Built rhs;
     for (size_t i = exponents.size(); i-- > 0;) {
         auto* exponent = exponents[i];
-        Built operand = exponent->primary() ? primary(exponent->primary())
-                                            : placeholder(range(exponent));
+        Built operand =
+            exponent->primary() ? primary(exponent->primary()) : placeholder(range(exponent));
         if (rhs.expr) {
             operand = make_binary(ExprKind::Binary, carets[i + 1],
                                   token_range(file_, exponent->primary()->getStart(), end),
@@ -431,8 +443,8 @@ AstBuilder::Built AstBuilder::power(NmlParser::PowerContext* ctx) {
     }
     Built base = ctx->primary() ? primary(ctx->primary()) : placeholder(range(ctx));
     if (!rhs.expr) return base;
-    return make_binary(ExprKind::Binary, carets.front(), range(ctx),
-                       std::move(base), std::move(rhs));
+    return make_binary(ExprKind::Binary, carets.front(), range(ctx), std::move(base),
+                       std::move(rhs));
 }
 
 AstBuilder::Built AstBuilder::primary(NmlParser::PrimaryContext* ctx) {

@@ -45,8 +45,7 @@ inline SourceRange token_range(FileId file, const antlr4::Token* first, const an
 /// above 0x7f as UTF-8).
 inline std::string_view token_text(std::string_view source, const antlr4::Token* token) {
     size_t start = token->getStartIndex(), stop = token->getStopIndex();
-    if (start == INVALID_INDEX || stop == INVALID_INDEX || stop < start ||
-        stop >= source.size())
+    if (start == INVALID_INDEX || stop == INVALID_INDEX || stop < start || stop >= source.size())
         return {};
     return source.substr(start, stop - start + 1);
 }

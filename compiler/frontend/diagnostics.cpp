@@ -15,25 +15,33 @@ constexpr const char* kGreen = "\x1b[32m";
 
 const char* severity_name(Severity severity) {
     switch (severity) {
-    case Severity::Error: return "error";
-    case Severity::Warning: return "warning";
-    case Severity::Note: return "note";
+    case Severity::Error:
+        return "error";
+    case Severity::Warning:
+        return "warning";
+    case Severity::Note:
+        return "note";
     }
     return "error";
 }
 
 const char* severity_colour(Severity severity) {
     switch (severity) {
-    case Severity::Error: return "\x1b[1;31m";
-    case Severity::Warning: return "\x1b[1;35m";
-    case Severity::Note: return "\x1b[1;36m";
+    case Severity::Error:
+        return "\x1b[1;31m";
+    case Severity::Warning:
+        return "\x1b[1;35m";
+    case Severity::Note:
+        return "\x1b[1;36m";
     }
     return "";
 }
 
 // A UTF-8 continuation byte shares the terminal column of the byte that starts its
 // character, so it takes no room under the source line.
-bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+bool is_continuation(char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
 
 /// Lines longer than this are shown as a window around the caret.
 constexpr size_t kMaxShownLine = 160;
@@ -52,14 +60,16 @@ ShownLine shown_line(std::string_view line, size_t column) {
     if (line.size() <= kMaxShownLine) return shown;
     size_t first = column > kMaxShownLine / 3 ? column - kMaxShownLine / 3 : 0;
     first = std::min(first, line.size());
-    while (first < line.size() && is_continuation(line[first])) ++first;
+    while (first < line.size() && is_continuation(line[first]))
+        ++first;
     size_t last = std::min(line.size(), first + kMaxShownLine);
-    while (last < line.size() && last > first && is_continuation(line[last])) --last;
+    while (last < line.size() && last > first && is_continuation(line[last]))
+        --last;
     shown.first = first;
     shown.last = last;
     shown.prefix = first > 0 ? 3 : 0;
-    shown.text = std::string(first > 0 ? "..." : "") + std::string(line.substr(first, last - first)) +
-                 (last < line.size() ? "..." : "");
+    shown.text = std::string(first > 0 ? "..." : "") +
+                 std::string(line.substr(first, last - first)) + (last < line.size() ? "..." : "");
     return shown;
 }
 
@@ -74,9 +84,12 @@ Caret caret_line(std::string_view full_line, const ShownLine& shown, SourceRange
     std::string_view line = full_line.substr(0, shown.last);
     size_t begin = at.begin.col - 1; // 0-based byte offset
     for (size_t i = shown.first; i < begin; ++i) {
-        if (i >= line.size()) out += ' ';
-        else if (line[i] == '\t') out += '\t';
-        else if (!is_continuation(line[i])) out += ' ';
+        if (i >= line.size())
+            out += ' ';
+        else if (line[i] == '\t')
+            out += '\t';
+        else if (!is_continuation(line[i]))
+            out += ' ';
     }
     Caret caret{std::move(out), "^"};
     if (at.end.valid() && at.end.line == at.begin.line && at.end.file == at.begin.file &&

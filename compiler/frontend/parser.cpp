@@ -36,7 +36,8 @@ class ByteStream : public antlr4::ANTLRInputStream {
 public:
     explicit ByteStream(std::string_view bytes) {
         _data.reserve(bytes.size());
-        for (unsigned char c : bytes) _data.push_back(static_cast<char32_t>(c));
+        for (unsigned char c : bytes)
+            _data.push_back(static_cast<char32_t>(c));
     }
 };
 
@@ -46,7 +47,11 @@ struct TooManyErrors {};
 bool valid_utf8(std::string_view text) {
     for (size_t i = 0; i < text.size();) {
         auto c = static_cast<unsigned char>(text[i]);
-        size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        size_t length = c < 0x80           ? 1
+                        : (c >> 5) == 0x6  ? 2
+                        : (c >> 4) == 0xE  ? 3
+                        : (c >> 3) == 0x1E ? 4
+                                           : 0;
         if (length == 0 || i + length > text.size()) return false;
         for (size_t k = 1; k < length; ++k)
             if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
@@ -66,8 +71,10 @@ std::string quote(std::string_view text) {
             out += "...";
             break;
         }
-        if (c < 0x20 || c == 0x7f || (c >= 0x80 && !keep_utf8)) out += fmt::format("\\x{:02x}", c);
-        else out += static_cast<char>(c);
+        if (c < 0x20 || c == 0x7f || (c >= 0x80 && !keep_utf8))
+            out += fmt::format("\\x{:02x}", c);
+        else
+            out += static_cast<char>(c);
     }
     return out + "'";
 }
@@ -76,8 +83,7 @@ std::string quote(std::string_view text) {
 std::string context_text(std::string_view source, ParserRuleContext* ctx, size_t limit = 40) {
     if (!ctx || !ctx->getStart() || !ctx->getStop()) return {};
     size_t start = ctx->getStart()->getStartIndex(), stop = ctx->getStop()->getStopIndex();
-    if (start == INVALID_INDEX || stop == INVALID_INDEX || stop < start ||
-        stop >= source.size())
+    if (start == INVALID_INDEX || stop == INVALID_INDEX || stop < start || stop >= source.size())
         return {};
     std::string out;
     for (char c : source.substr(start, stop - start + 1)) {
@@ -91,9 +97,13 @@ std::string context_text(std::string_view source, ParserRuleContext* ctx, size_t
 
 /// IntervalSet::contains is overloaded for size_t and ssize_t, which makes a plain token
 /// constant ambiguous.
-bool contains(const antlr4::misc::IntervalSet& set, size_t type) { return set.contains(type); }
+bool contains(const antlr4::misc::IntervalSet& set, size_t type) {
+    return set.contains(type);
+}
 
-bool is_keyword(size_t type) { return type >= NmlLexer::IMPORT && type <= NmlLexer::FALSE; }
+bool is_keyword(size_t type) {
+    return type >= NmlLexer::IMPORT && type <= NmlLexer::FALSE;
+}
 
 // ---------------------------------------------------------------------------------------
 // Reporting
@@ -127,7 +137,8 @@ public:
         });
         for (const Entry& entry : entries_) {
             diags_.error(entry.at, entry.message, entry.hint);
-            for (const auto& [at, message] : entry.notes) diags_.note(at, message);
+            for (const auto& [at, message] : entry.notes)
+                diags_.note(at, message);
         }
         if (too_many)
             diags_.note({}, fmt::format("too many syntax errors in '{}'; the rest of it was not "
@@ -166,8 +177,7 @@ public:
         if (index == INVALID_INDEX) return nullptr;
         while (index-- > 0) {
             Token* t = tokens_.get(index);
-            if (t->getChannel() == Token::DEFAULT_CHANNEL && t->getType() != Token::EOF)
-                return t;
+            if (t->getChannel() == Token::DEFAULT_CHANNEL && t->getType() != Token::EOF) return t;
         }
         return nullptr;
     }
@@ -203,8 +213,10 @@ void repair_conditions(antlr4::CommonTokenStream& tokens, SyntaxReporter& report
         int depth = 0;
         for (size_t k = i + 1; k < seen.size(); ++k) {
             size_t type = seen[k]->getType();
-            if (type == NmlLexer::LPAREN) ++depth;
-            else if (type == NmlLexer::RPAREN) --depth;
+            if (type == NmlLexer::LPAREN)
+                ++depth;
+            else if (type == NmlLexer::RPAREN)
+                --depth;
             else if (type == NmlLexer::LBRACE || type == NmlLexer::RBRACE || type == Token::EOF ||
                      (is_keyword(type) && type != NmlLexer::AND && type != NmlLexer::OR &&
                       type != NmlLexer::NOT && type != NmlLexer::TRUE && type != NmlLexer::FALSE))
@@ -236,11 +248,11 @@ bool prescan(antlr4::CommonTokenStream& tokens, SyntaxReporter& reporter) {
                    all[last + 1]->getLine() == token->getLine() &&
                    all[last + 1]->getStartIndex() == all[last]->getStopIndex() + 1)
                 ++last;
-            std::string_view bytes =
-                reporter.source().substr(token->getStartIndex(),
-                                         all[last]->getStopIndex() - token->getStartIndex() + 1);
-            bool non_ascii = std::any_of(bytes.begin(), bytes.end(),
-                                         [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+            std::string_view bytes = reporter.source().substr(
+                token->getStartIndex(), all[last]->getStopIndex() - token->getStartIndex() + 1);
+            bool non_ascii = std::any_of(bytes.begin(), bytes.end(), [](char c) {
+                return static_cast<unsigned char>(c) >= 0x80;
+            });
             reporter.error(token_range(reporter.file(), token, all[last]),
                            fmt::format("unexpected {} {}",
                                        bytes.size() == 1 ? "character" : "characters",
@@ -281,7 +293,8 @@ bool prescan(antlr4::CommonTokenStream& tokens, SyntaxReporter& reporter) {
         case NmlLexer::RBRACK:
             if (depth > 0) --depth;
             break;
-        default: break;
+        default:
+            break;
         }
     }
     repair_conditions(tokens, reporter);
@@ -394,7 +407,8 @@ ParserRuleContext* misplaced_close(ParserRuleContext* ctx, std::string_view sour
         if (!sub || dynamic_cast<NmlParser::ExprContext*>(sub)) continue;
         Token* open = child_token(sub, NmlParser::LBRACE);
         Token* close = child_token(sub, NmlParser::RBRACE);
-        if (open && close && close->getLine() > open->getLine() && !block_owner(sub, source).empty() &&
+        if (open && close && close->getLine() > open->getLine() &&
+            !block_owner(sub, source).empty() &&
             indentation_of_line(source, close) == close->getCharPositionInLine() &&
             close->getCharPositionInLine() < indentation_of_line(source, open))
             return sub;
@@ -410,7 +424,8 @@ std::string join_alternatives(const std::vector<std::string>& items) {
     if (items.empty()) return {};
     if (items.size() == 1) return items[0];
     std::string out;
-    for (size_t i = 0; i + 1 < items.size(); ++i) out += (i ? ", " : "") + items[i];
+    for (size_t i = 0; i + 1 < items.size(); ++i)
+        out += (i ? ", " : "") + items[i];
     return (items.size() == 2 ? "" : "one of ") + out + " or " + items.back();
 }
 
@@ -425,7 +440,8 @@ std::string describe_expected(const antlr4::misc::IntervalSet& set,
         types.push_back(t < 0 ? Token::EOF : static_cast<size_t>(t));
     auto has = [&](size_t t) { return std::find(types.begin(), types.end(), t) != types.end(); };
     auto drop = [&](std::initializer_list<size_t> ts) {
-        std::erase_if(types, [&](size_t t) { return std::find(ts.begin(), ts.end(), t) != ts.end(); });
+        std::erase_if(types,
+                      [&](size_t t) { return std::find(ts.begin(), ts.end(), t) != ts.end(); });
     };
     bool expression = has(NmlParser::NUMBER) && has(NmlParser::LPAREN) && has(NmlParser::TRUE);
     bool operators = has(NmlParser::STAR) && has(NmlParser::SLASH) && has(NmlParser::CARET);
@@ -449,8 +465,11 @@ std::string describe_expected(const antlr4::misc::IntervalSet& set,
         case NmlParser::ID:
         case NmlParser::NUMBER:
         case NmlParser::STRING:
-        case Token::EOF: break;
-        case NmlParser::PRIME: literals.push_back("\"'\""); break;
+        case Token::EOF:
+            break;
+        case NmlParser::PRIME:
+            literals.push_back("\"'\"");
+            break;
         default: {
             std::string literal = vocabulary.getLiteralName(t);
             literals.push_back(literal.empty() ? vocabulary.getDisplayName(t) : literal);
@@ -484,8 +503,10 @@ bool starts_item(size_t type) {
     case NmlParser::PROJECT:
     case NmlParser::STIMULATE:
     case NmlParser::RECORD:
-    case NmlParser::SIMULATE: return true;
-    default: return false;
+    case NmlParser::SIMULATE:
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -512,8 +533,10 @@ bool used_as_name(antlr4::Parser* parser) {
     case NmlParser::GT:
     case NmlParser::GE:
     case NmlParser::EQ:
-    case NmlParser::NE: return true;
-    default: return false;
+    case NmlParser::NE:
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -539,8 +562,7 @@ public:
         // An opening bracket is rarely stray: in `on spike (w: pA)` the name is missing,
         // rather than the '(' being extra, although ANTLR would try deleting it first.
         size_t type = parser->getInputStream()->LA(1);
-        if ((type == NmlParser::LPAREN || type == NmlParser::LBRACK ||
-             type == NmlParser::LBRACE) &&
+        if ((type == NmlParser::LPAREN || type == NmlParser::LBRACK || type == NmlParser::LBRACE) &&
             singleTokenInsertion(parser))
             return getMissingSymbol(parser);
         return DefaultErrorStrategy::recoverInline(parser);
@@ -555,8 +577,10 @@ protected:
         for (size_t type = parser->getInputStream()->LA(1); type != Token::EOF;
              type = parser->getInputStream()->LA(1)) {
             if (depth == 0 && set.contains(type)) return;
-            if (type == NmlParser::LBRACE) ++depth;
-            else if (type == NmlParser::RBRACE && depth > 0) --depth;
+            if (type == NmlParser::LBRACE)
+                ++depth;
+            else if (type == NmlParser::RBRACE && depth > 0)
+                --depth;
             parser->consume();
         }
     }
@@ -611,9 +635,9 @@ private:
                   bool list_expected) {
         auto* ctx = parser->getContext();
         std::string_view source = reporter_.source();
-        std::string expected = list_expected ? describe_expected(set, parser->getVocabulary(),
-                                                                 reporter_.eof_name())
-                                             : std::string();
+        std::string expected =
+            list_expected ? describe_expected(set, parser->getVocabulary(), reporter_.eof_name())
+                          : std::string();
         std::vector<OpenBlock> blocks = open_blocks(ctx, source);
 
         if (offending->getType() == Token::EOF) {
@@ -665,8 +689,7 @@ private:
             message += " in the block of " + blocks.front().owner;
         if (!expected.empty()) message += "; " + expected;
         if (item_start) message += " after " + quote(token_text(source, item_start));
-        reporter_.error(reporter_.range(offending), message,
-                        hint_for(parser, ctx, offending, set));
+        reporter_.error(reporter_.range(offending), message, hint_for(parser, ctx, offending, set));
         note_open_bracket(ctx, set);
     }
 
@@ -682,9 +705,9 @@ private:
             reporter_.note(reporter_.range(inner.lbrace),
                            fmt::format("the block of {} opens here", inner.owner));
             for (size_t i = 1; i < blocks.size(); ++i)
-                reporter_.note(reporter_.range(blocks[i].lbrace),
-                               fmt::format("the block of {} is not closed either",
-                                           blocks[i].owner));
+                reporter_.note(
+                    reporter_.range(blocks[i].lbrace),
+                    fmt::format("the block of {} is not closed either", blocks[i].owner));
             if (auto* early = misplaced_close(blocks.back().ctx, source)) {
                 Token* close = child_token(early, NmlParser::RBRACE);
                 reporter_.note(reporter_.range(close),
@@ -805,8 +828,10 @@ private:
         for (ssize_t k = 1; !close; ++k) {
             Token* t = stream->LT(k);
             if (!t || t->getType() == Token::EOF) return nullptr;
-            if (t->getType() == NmlParser::LPAREN) ++depth;
-            else if (t->getType() == NmlParser::RPAREN && --depth == 0) close = t;
+            if (t->getType() == NmlParser::LPAREN)
+                ++depth;
+            else if (t->getType() == NmlParser::RPAREN && --depth == 0)
+                close = t;
         }
         auto* writable_open = dynamic_cast<antlr4::WritableToken*>(open);
         auto* writable_close = dynamic_cast<antlr4::WritableToken*>(close);
@@ -881,8 +906,8 @@ Result run(FileId file, const SourceManager& sources, DiagnosticEngine& diags,
         // The runtime's own failures (it throws on internal inconsistencies) must not take
         // the compiler down with them.
         reporter.flush(false);
-        diags.error(fmt::format("internal error while parsing '{}': {}", sources.name(file),
-                                e.what()));
+        diags.error(
+            fmt::format("internal error while parsing '{}': {}", sources.name(file), e.what()));
         return Result{};
     }
     reporter.flush(too_many);

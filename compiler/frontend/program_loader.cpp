@@ -43,7 +43,8 @@ public:
         }
         state_[key] = State::Loading;
         chain_.push_back({key, path});
-        for (const ast::Import& import : file->imports) follow(import, path);
+        for (const ast::Import& import : file->imports)
+            follow(import, path);
         chain_.pop_back();
         state_[key] = State::Done;
         files_.push_back(std::move(*file));
@@ -58,7 +59,8 @@ private:
     void follow(const ast::Import& import, const fs::path& importer) {
         // The importing file's directory first, then the search path in order.
         std::vector<fs::path> dirs{importer.parent_path()};
-        for (const std::string& dir : search_path_) dirs.emplace_back(dir);
+        for (const std::string& dir : search_path_)
+            dirs.emplace_back(dir);
 
         for (const fs::path& dir : dirs) {
             fs::path candidate = (dir / import.path).lexically_normal();
@@ -78,7 +80,8 @@ private:
 
         std::string searched;
         for (const fs::path& dir : dirs)
-            searched += (searched.empty() ? "" : ", ") + (dir.empty() ? std::string(".") : dir.string());
+            searched +=
+                (searched.empty() ? "" : ", ") + (dir.empty() ? std::string(".") : dir.string());
         diags_.error(import.path_range, fmt::format("cannot find imported file '{}'", import.path),
                      "searched in: " + searched);
         ok_ = false;
@@ -86,13 +89,16 @@ private:
 
     void report_cycle(const ast::Import& import, const fs::path& key) {
         size_t first = 0;
-        while (first < chain_.size() && chain_[first].key != key) ++first;
+        while (first < chain_.size() && chain_[first].key != key)
+            ++first;
         std::vector<fs::path> cycle;
-        for (size_t i = first; i < chain_.size(); ++i) cycle.push_back(chain_[i].shown);
+        for (size_t i = first; i < chain_.size(); ++i)
+            cycle.push_back(chain_[i].shown);
         cycle.push_back(chain_[first < chain_.size() ? first : 0].shown);
         // Bare file names read best; fall back to the paths when two names coincide.
         std::set<fs::path> names;
-        for (size_t i = 0; i + 1 < cycle.size(); ++i) names.insert(cycle[i].filename());
+        for (size_t i = 0; i + 1 < cycle.size(); ++i)
+            names.insert(cycle[i].filename());
         bool bare = names.size() + 1 == cycle.size();
         std::string text;
         for (const fs::path& p : cycle)

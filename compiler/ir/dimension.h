@@ -31,17 +31,20 @@ public:
     }
     constexpr Dimension operator*(const Dimension& o) const {
         Dimension d;
-        for (int i = 0; i < Count; ++i) d.exp_[i] = int8_t(exp_[i] + o.exp_[i]);
+        for (int i = 0; i < Count; ++i)
+            d.exp_[i] = int8_t(exp_[i] + o.exp_[i]);
         return d;
     }
     constexpr Dimension operator/(const Dimension& o) const {
         Dimension d;
-        for (int i = 0; i < Count; ++i) d.exp_[i] = int8_t(exp_[i] - o.exp_[i]);
+        for (int i = 0; i < Count; ++i)
+            d.exp_[i] = int8_t(exp_[i] - o.exp_[i]);
         return d;
     }
     constexpr Dimension pow(int n) const {
         Dimension d;
-        for (int i = 0; i < Count; ++i) d.exp_[i] = int8_t(exp_[i] * n);
+        for (int i = 0; i < Count; ++i)
+            d.exp_[i] = int8_t(exp_[i] * n);
         return d;
     }
     constexpr bool operator==(const Dimension&) const = default;

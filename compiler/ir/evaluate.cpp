@@ -37,12 +37,18 @@ std::optional<double> ref(std::span<const double> values, int index) {
 
 std::optional<double> evaluate(const Expr& e, const Bindings& b) {
     switch (e.op) {
-    case Op::Const: return e.value;
-    case Op::Param: return ref(b.params, e.index);
-    case Op::State: return ref(b.states, e.index);
-    case Op::Input: return ref(b.inputs, e.index);
-    case Op::Weight: return b.weight;
-    default: break;
+    case Op::Const:
+        return e.value;
+    case Op::Param:
+        return ref(b.params, e.index);
+    case Op::State:
+        return ref(b.states, e.index);
+    case Op::Input:
+        return ref(b.inputs, e.index);
+    case Op::Weight:
+        return b.weight;
+    default:
+        break;
     }
     std::vector<double> a;
     a.reserve(e.args.size());
@@ -53,24 +59,58 @@ std::optional<double> evaluate(const Expr& e, const Bindings& b) {
     }
     auto need = [&](size_t n) { return a.size() == n; };
     switch (e.op) {
-    case Op::Add: if (need(2)) return a[0] + a[1]; break;
-    case Op::Sub: if (need(2)) return a[0] - a[1]; break;
-    case Op::Mul: if (need(2)) return a[0] * a[1]; break;
-    case Op::Div: if (need(2)) return a[0] / a[1]; break;
-    case Op::Neg: if (need(1)) return -a[0]; break;
-    case Op::Pow: if (need(2)) return std::pow(a[0], a[1]); break;
-    case Op::Call: return call_math_function(e.fn, a);
-    case Op::Lt: if (need(2)) return double(a[0] < a[1]); break;
-    case Op::Le: if (need(2)) return double(a[0] <= a[1]); break;
-    case Op::Gt: if (need(2)) return double(a[0] > a[1]); break;
-    case Op::Ge: if (need(2)) return double(a[0] >= a[1]); break;
-    case Op::Eq: if (need(2)) return double(a[0] == a[1]); break;
-    case Op::Ne: if (need(2)) return double(a[0] != a[1]); break;
-    case Op::And: if (need(2)) return double(a[0] != 0 && a[1] != 0); break;
-    case Op::Or: if (need(2)) return double(a[0] != 0 || a[1] != 0); break;
-    case Op::Not: if (need(1)) return double(a[0] == 0); break;
-    case Op::Select: if (need(3)) return a[0] != 0 ? a[1] : a[2]; break;
-    default: break;
+    case Op::Add:
+        if (need(2)) return a[0] + a[1];
+        break;
+    case Op::Sub:
+        if (need(2)) return a[0] - a[1];
+        break;
+    case Op::Mul:
+        if (need(2)) return a[0] * a[1];
+        break;
+    case Op::Div:
+        if (need(2)) return a[0] / a[1];
+        break;
+    case Op::Neg:
+        if (need(1)) return -a[0];
+        break;
+    case Op::Pow:
+        if (need(2)) return std::pow(a[0], a[1]);
+        break;
+    case Op::Call:
+        return call_math_function(e.fn, a);
+    case Op::Lt:
+        if (need(2)) return double(a[0] < a[1]);
+        break;
+    case Op::Le:
+        if (need(2)) return double(a[0] <= a[1]);
+        break;
+    case Op::Gt:
+        if (need(2)) return double(a[0] > a[1]);
+        break;
+    case Op::Ge:
+        if (need(2)) return double(a[0] >= a[1]);
+        break;
+    case Op::Eq:
+        if (need(2)) return double(a[0] == a[1]);
+        break;
+    case Op::Ne:
+        if (need(2)) return double(a[0] != a[1]);
+        break;
+    case Op::And:
+        if (need(2)) return double(a[0] != 0 && a[1] != 0);
+        break;
+    case Op::Or:
+        if (need(2)) return double(a[0] != 0 || a[1] != 0);
+        break;
+    case Op::Not:
+        if (need(1)) return double(a[0] == 0);
+        break;
+    case Op::Select:
+        if (need(3)) return a[0] != 0 ? a[1] : a[2];
+        break;
+    default:
+        break;
     }
     return std::nullopt;
 }

@@ -14,17 +14,28 @@
 namespace nnc::ir {
 
 enum class Op {
-    Const,   ///< value (canonical units)
-    Param,   ///< index into NeuronModel::parameters
-    State,   ///< index into NeuronModel::states
-    Input,   ///< index into NeuronModel::inputs
-    Weight,  ///< the weight of the arriving spike, inside a receptor handler
-    Add, Sub, Mul, Div, Neg,
-    Pow,     ///< args[0] ^ args[1]; args[1] is a Const when args[0] has a dimension
-    Call,    ///< fn(args...): exp, log, sqrt, abs, sin, cos, tanh, min, max, floor, ceil, round
-    Lt, Le, Gt, Ge, Eq, Ne, ///< comparisons, dimensionless truth value 1 or 0
-    And, Or, Not,
-    Select,  ///< args[0] ? args[1] : args[2]
+    Const,  ///< value (canonical units)
+    Param,  ///< index into NeuronModel::parameters
+    State,  ///< index into NeuronModel::states
+    Input,  ///< index into NeuronModel::inputs
+    Weight, ///< the weight of the arriving spike, inside a receptor handler
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Neg,
+    Pow,  ///< args[0] ^ args[1]; args[1] is a Const when args[0] has a dimension
+    Call, ///< fn(args...): exp, log, sqrt, abs, sin, cos, tanh, min, max, floor, ceil, round
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne, ///< comparisons, dimensionless truth value 1 or 0
+    And,
+    Or,
+    Not,
+    Select, ///< args[0] ? args[1] : args[2]
 };
 
 struct Expr;

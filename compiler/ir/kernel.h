@@ -19,11 +19,26 @@
 namespace nnc::kir {
 
 enum class Op {
-    Const, State, Input, Receptor, Local,
-    Add, Sub, Mul, Div, Neg,
+    Const,
+    State,
+    Input,
+    Receptor,
+    Local,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Neg,
     Call, ///< fn: exp, log, sqrt, fabs, pow, sin, cos, tanh, fmin, fmax, floor, ceil, round
-    Lt, Le, Gt, Ge, Eq, Ne,
-    And, Or, Not,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+    And,
+    Or,
+    Not,
     Select, ///< args[0] != 0 ? args[1] : args[2]
 };
 

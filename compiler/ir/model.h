@@ -60,19 +60,19 @@ struct Receptor {
 };
 
 struct Threshold {
-    ExprPtr condition;              ///< truth value over states, params, inputs
+    ExprPtr condition; ///< truth value over states, params, inputs
     bool emits_spike = false;
-    std::vector<Assignment> reset;  ///< in order
-    ExprPtr refractory_period;      ///< time, over Consts and Params; null if none
-    std::vector<int> clamped;       ///< states held during the refractory period
+    std::vector<Assignment> reset; ///< in order
+    ExprPtr refractory_period;     ///< time, over Consts and Params; null if none
+    std::vector<int> clamped;      ///< states held during the refractory period
     SourceRange range;
 };
 
 /// How a model's ODEs are integrated over one time step.
 enum class SolverKind {
-    Auto,          ///< not decided yet (before the ODE classification pass)
-    ExactLinear,   ///< affine system: exact propagator exp(A·dt)
-    RungeKutta4,   ///< anything else: classical fourth-order Runge–Kutta, one stage set per dt
+    Auto,        ///< not decided yet (before the ODE classification pass)
+    ExactLinear, ///< affine system: exact propagator exp(A·dt)
+    RungeKutta4, ///< anything else: classical fourth-order Runge–Kutta, one stage set per dt
 };
 
 struct NeuronModel {
@@ -105,10 +105,10 @@ struct ValueSpec {
 
 struct Population {
     std::string name;
-    int model = -1;                  ///< index into Program::models
+    int model = -1; ///< index into Program::models
     uint64_t size = 0;
-    std::vector<double> parameters;  ///< one per model parameter, overrides applied
-    std::vector<ValueSpec> initial;  ///< one per model state variable
+    std::vector<double> parameters; ///< one per model parameter, overrides applied
+    std::vector<ValueSpec> initial; ///< one per model state variable
     SourceRange range;
 };
 
@@ -125,9 +125,9 @@ struct Projection {
     int source = -1; ///< population index
     int target = -1;
     Connector connector;
-    ValueSpec weight;   ///< in the receptor's weight unit (canonical)
-    ValueSpec delay;    ///< ms
-    int receptor = -1;  ///< index into the target model's receptors
+    ValueSpec weight;  ///< in the receptor's weight unit (canonical)
+    ValueSpec delay;   ///< ms
+    int receptor = -1; ///< index into the target model's receptors
     SourceRange range;
 };
 

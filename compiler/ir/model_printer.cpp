@@ -8,28 +8,38 @@ namespace {
 
 const char* solver_name(SolverKind s) {
     switch (s) {
-    case SolverKind::Auto: return "not chosen yet";
-    case SolverKind::ExactLinear: return "exact propagator (linear system)";
-    case SolverKind::RungeKutta4: return "RK4";
+    case SolverKind::Auto:
+        return "not chosen yet";
+    case SolverKind::ExactLinear:
+        return "exact propagator (linear system)";
+    case SolverKind::RungeKutta4:
+        return "RK4";
     }
     return "?";
 }
 
 std::string value(const ValueSpec& v) {
     switch (v.kind) {
-    case ValueSpec::Kind::Constant: return fmt::format("{:.17g}", v.a);
-    case ValueSpec::Kind::Uniform: return fmt::format("uniform({:.17g}, {:.17g})", v.a, v.b);
-    case ValueSpec::Kind::Normal: return fmt::format("normal({:.17g}, {:.17g})", v.a, v.b);
+    case ValueSpec::Kind::Constant:
+        return fmt::format("{:.17g}", v.a);
+    case ValueSpec::Kind::Uniform:
+        return fmt::format("uniform({:.17g}, {:.17g})", v.a, v.b);
+    case ValueSpec::Kind::Normal:
+        return fmt::format("normal({:.17g}, {:.17g})", v.a, v.b);
     }
     return "?";
 }
 
 const char* connector_name(Connector::Kind k) {
     switch (k) {
-    case Connector::Kind::AllToAll: return "all_to_all";
-    case Connector::Kind::OneToOne: return "one_to_one";
-    case Connector::Kind::FixedProbability: return "fixed_probability";
-    case Connector::Kind::FixedIndegree: return "fixed_indegree";
+    case Connector::Kind::AllToAll:
+        return "all_to_all";
+    case Connector::Kind::OneToOne:
+        return "one_to_one";
+    case Connector::Kind::FixedProbability:
+        return "fixed_probability";
+    case Connector::Kind::FixedIndegree:
+        return "fixed_indegree";
     }
     return "?";
 }
@@ -64,7 +74,8 @@ std::string print_program(const Program& program) {
                 out += fmt::format("    {} = {}\n", sn[size_t(a.state)], str(a.value));
             if (t.refractory_period) {
                 std::string clamped;
-                for (int s : t.clamped) clamped += (clamped.empty() ? " clamp " : ", ") + sn[size_t(s)];
+                for (int s : t.clamped)
+                    clamped += (clamped.empty() ? " clamp " : ", ") + sn[size_t(s)];
                 out += fmt::format("    refractory {}{}\n", str(t.refractory_period), clamped);
             }
         }
@@ -93,9 +104,10 @@ std::string print_program(const Program& program) {
     for (const auto& s : n.stimuli) {
         const auto& tgt = n.populations[size_t(s.target)];
         if (s.kind == Stimulus::Kind::Poisson)
-            out += fmt::format("  stimulate {} with poisson({:.17g} Hz) weight {:.17g} receptor {}\n",
-                               tgt.name, s.rate_hz, s.weight,
-                               program.models[size_t(tgt.model)].receptors[size_t(s.receptor)].name);
+            out +=
+                fmt::format("  stimulate {} with poisson({:.17g} Hz) weight {:.17g} receptor {}\n",
+                            tgt.name, s.rate_hz, s.weight,
+                            program.models[size_t(tgt.model)].receptors[size_t(s.receptor)].name);
         else
             out += fmt::format("  stimulate {} with dc({:.17g}, {:g} ms to {:g} ms) into {}\n",
                                tgt.name, s.amplitude, s.start_ms, s.stop_ms,

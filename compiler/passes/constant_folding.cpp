@@ -10,26 +10,44 @@ using kir::Op;
 
 namespace {
 
-bool is_const(const kir::ExprPtr& e, double v) { return e->op == Op::Const && e->value == v; }
+bool is_const(const kir::ExprPtr& e, double v) {
+    return e->op == Op::Const && e->value == v;
+}
 
 std::optional<double> fold_op(Op op, const std::vector<double>& a) {
     switch (op) {
-    case Op::Add: return a[0] + a[1];
-    case Op::Sub: return a[0] - a[1];
-    case Op::Mul: return a[0] * a[1];
-    case Op::Div: return a[0] / a[1];
-    case Op::Neg: return -a[0];
-    case Op::Lt: return double(a[0] < a[1]);
-    case Op::Le: return double(a[0] <= a[1]);
-    case Op::Gt: return double(a[0] > a[1]);
-    case Op::Ge: return double(a[0] >= a[1]);
-    case Op::Eq: return double(a[0] == a[1]);
-    case Op::Ne: return double(a[0] != a[1]);
-    case Op::And: return double(a[0] != 0 && a[1] != 0);
-    case Op::Or: return double(a[0] != 0 || a[1] != 0);
-    case Op::Not: return double(a[0] == 0);
-    case Op::Select: return a[0] != 0 ? a[1] : a[2];
-    default: return std::nullopt;
+    case Op::Add:
+        return a[0] + a[1];
+    case Op::Sub:
+        return a[0] - a[1];
+    case Op::Mul:
+        return a[0] * a[1];
+    case Op::Div:
+        return a[0] / a[1];
+    case Op::Neg:
+        return -a[0];
+    case Op::Lt:
+        return double(a[0] < a[1]);
+    case Op::Le:
+        return double(a[0] <= a[1]);
+    case Op::Gt:
+        return double(a[0] > a[1]);
+    case Op::Ge:
+        return double(a[0] >= a[1]);
+    case Op::Eq:
+        return double(a[0] == a[1]);
+    case Op::Ne:
+        return double(a[0] != a[1]);
+    case Op::And:
+        return double(a[0] != 0 && a[1] != 0);
+    case Op::Or:
+        return double(a[0] != 0 || a[1] != 0);
+    case Op::Not:
+        return double(a[0] == 0);
+    case Op::Select:
+        return a[0] != 0 ? a[1] : a[2];
+    default:
+        return std::nullopt;
     }
 }
 
@@ -49,7 +67,8 @@ kir::ExprPtr fold_constants(const kir::ExprPtr& e) {
     }
     if (all_const) {
         std::vector<double> values;
-        for (const auto& a : args) values.push_back(a->value);
+        for (const auto& a : args)
+            values.push_back(a->value);
         auto v = e->op == Op::Call ? ir::call_math_function(e->fn, values) : fold_op(e->op, values);
         if (v) return kir::Expr::constant(*v);
     }
@@ -72,7 +91,8 @@ kir::ExprPtr fold_constants(const kir::ExprPtr& e) {
     case Op::Select:
         if (args[0]->op == Op::Const) return args[0]->value != 0 ? args[1] : args[2];
         break;
-    default: break;
+    default:
+        break;
     }
     if (!changed) return e;
     if (e->op == Op::Call) return kir::Expr::call(e->fn, std::move(args));
@@ -90,7 +110,8 @@ void fold_body(std::vector<kir::Stmt>& body) {
             fold_body(s.body);
             if (s.value->op == kir::Op::Const) { // a condition known before the run
                 if (s.value->value != 0)
-                    for (auto& inner : s.body) out.push_back(std::move(inner));
+                    for (auto& inner : s.body)
+                        out.push_back(std::move(inner));
                 continue;
             }
         }
@@ -101,6 +122,8 @@ void fold_body(std::vector<kir::Stmt>& body) {
 
 } // namespace
 
-void fold_constants(kir::PopulationKernel& kernel) { fold_body(kernel.body); }
+void fold_constants(kir::PopulationKernel& kernel) {
+    fold_body(kernel.body);
+}
 
 } // namespace nnc::passes

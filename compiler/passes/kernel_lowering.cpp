@@ -14,12 +14,17 @@ namespace {
 using kir::Stmt;
 using K = kir::Op;
 
-kir::ExprPtr cnst(double v) { return kir::Expr::constant(v); }
-kir::ExprPtr make(K op, std::vector<kir::ExprPtr> args) { return kir::Expr::make(op, std::move(args)); }
+kir::ExprPtr cnst(double v) {
+    return kir::Expr::constant(v);
+}
+kir::ExprPtr make(K op, std::vector<kir::ExprPtr> args) {
+    return kir::Expr::make(op, std::move(args));
+}
 
 std::string c_identifier(const std::string& s) {
     std::string out;
-    for (char c : s) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    for (char c : s)
+        out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
     return out;
 }
 
@@ -37,11 +42,12 @@ public:
         : model_(model), params_(pop.parameters), dt_(dt) {}
 
     kir::PopulationKernel run(size_t population_index, const std::string& population_name) {
-        kernel_.name = "nnc_update_" + c_identifier(population_name) + "_" +
-                       std::to_string(population_index);
+        kernel_.name =
+            "nnc_update_" + c_identifier(population_name) + "_" + std::to_string(population_index);
         kernel_.state_names = model_.state_names();
         kernel_.input_names = model_.input_names();
-        for (const auto& r : model_.receptors) kernel_.receptor_names.push_back(r.name);
+        for (const auto& r : model_.receptors)
+            kernel_.receptor_names.push_back(r.name);
 
         clamped_.assign(model_.states.size(), false);
         const auto& th = model_.threshold;
@@ -51,13 +57,15 @@ public:
             counter_local_ = new_local();
             emit(set_local(counter_local_, kir::Expr::ref(K::State, counter_),
                            "steps of refractoriness left at the start of this step"));
-            for (int s : th->clamped) clamped_[size_t(s)] = true;
+            for (int s : th->clamped)
+                clamped_[size_t(s)] = true;
         }
 
         propagate();
         if (counter_ >= 0) {
             auto left = kir::Expr::ref(K::Local, counter_local_);
-            emit(set_state(counter_, make(K::Select, {refractory(), make(K::Sub, {left, cnst(1)}), left}),
+            emit(set_state(counter_,
+                           make(K::Select, {refractory(), make(K::Sub, {left, cnst(1)}), left}),
                            "count the refractory period down"));
         }
         receive_spikes();
@@ -87,27 +95,38 @@ private:
     kir::ExprPtr lower(const ir::Expr& e, const std::vector<int>& state_locals = {},
                        int receptor = -1) const {
         switch (e.op) {
-        case ir::Op::Const: return cnst(e.value);
-        case ir::Op::Param: return cnst(parameter(e.index));
+        case ir::Op::Const:
+            return cnst(e.value);
+        case ir::Op::Param:
+            return cnst(parameter(e.index));
         case ir::Op::State:
             if (size_t(e.index) < state_locals.size() && state_locals[size_t(e.index)] >= 0)
                 return kir::Expr::ref(K::Local, state_locals[size_t(e.index)]);
             return kir::Expr::ref(K::State, e.index);
-        case ir::Op::Input: return kir::Expr::ref(K::Input, e.index);
+        case ir::Op::Input:
+            return kir::Expr::ref(K::Input, e.index);
         case ir::Op::Weight:
             if (receptor < 0) throw std::logic_error("spike weight outside a receptor handler");
             return kir::Expr::ref(K::Receptor, receptor);
-        default: break;
+        default:
+            break;
         }
         std::vector<kir::ExprPtr> args;
-        for (const auto& a : e.args) args.push_back(lower(*a, state_locals, receptor));
+        for (const auto& a : e.args)
+            args.push_back(lower(*a, state_locals, receptor));
         switch (e.op) {
-        case ir::Op::Add: return make(K::Add, std::move(args));
-        case ir::Op::Sub: return make(K::Sub, std::move(args));
-        case ir::Op::Mul: return make(K::Mul, std::move(args));
-        case ir::Op::Div: return make(K::Div, std::move(args));
-        case ir::Op::Neg: return make(K::Neg, std::move(args));
-        case ir::Op::Pow: return kir::Expr::call("pow", std::move(args));
+        case ir::Op::Add:
+            return make(K::Add, std::move(args));
+        case ir::Op::Sub:
+            return make(K::Sub, std::move(args));
+        case ir::Op::Mul:
+            return make(K::Mul, std::move(args));
+        case ir::Op::Div:
+            return make(K::Div, std::move(args));
+        case ir::Op::Neg:
+            return make(K::Neg, std::move(args));
+        case ir::Op::Pow:
+            return kir::Expr::call("pow", std::move(args));
         case ir::Op::Call: {
             std::string fn = e.fn;
             if (fn == "abs") fn = "fabs";
@@ -115,17 +134,28 @@ private:
             if (fn == "max") fn = "fmax";
             return kir::Expr::call(fn, std::move(args));
         }
-        case ir::Op::Lt: return make(K::Lt, std::move(args));
-        case ir::Op::Le: return make(K::Le, std::move(args));
-        case ir::Op::Gt: return make(K::Gt, std::move(args));
-        case ir::Op::Ge: return make(K::Ge, std::move(args));
-        case ir::Op::Eq: return make(K::Eq, std::move(args));
-        case ir::Op::Ne: return make(K::Ne, std::move(args));
-        case ir::Op::And: return make(K::And, std::move(args));
-        case ir::Op::Or: return make(K::Or, std::move(args));
-        case ir::Op::Not: return make(K::Not, std::move(args));
-        case ir::Op::Select: return make(K::Select, std::move(args));
-        default: throw std::logic_error("unexpected expression in kernel lowering");
+        case ir::Op::Lt:
+            return make(K::Lt, std::move(args));
+        case ir::Op::Le:
+            return make(K::Le, std::move(args));
+        case ir::Op::Gt:
+            return make(K::Gt, std::move(args));
+        case ir::Op::Ge:
+            return make(K::Ge, std::move(args));
+        case ir::Op::Eq:
+            return make(K::Eq, std::move(args));
+        case ir::Op::Ne:
+            return make(K::Ne, std::move(args));
+        case ir::Op::And:
+            return make(K::And, std::move(args));
+        case ir::Op::Or:
+            return make(K::Or, std::move(args));
+        case ir::Op::Not:
+            return make(K::Not, std::move(args));
+        case ir::Op::Select:
+            return make(K::Select, std::move(args));
+        default:
+            throw std::logic_error("unexpected expression in kernel lowering");
         }
     }
 
@@ -188,8 +218,11 @@ private:
             for (size_t i = 0; i < model_.odes.size(); ++i) {
                 int s = model_.odes[i].state;
                 int local = new_local();
-                emit(set_local(local, make(K::Add, {y0(s), make(K::Mul, {cnst(h[stage]),
-                                   kir::Expr::ref(K::Local, k[size_t(stage)][i])})})));
+                emit(set_local(
+                    local,
+                    make(K::Add,
+                         {y0(s), make(K::Mul, {cnst(h[stage]),
+                                               kir::Expr::ref(K::Local, k[size_t(stage)][i])})})));
                 next[size_t(s)] = local;
             }
             at = std::move(next);
@@ -227,7 +260,8 @@ private:
         if (counter_ >= 0) cond = make(K::And, {make(K::Not, {refractory()}), cond});
         Stmt fire{Stmt::Kind::If, -1, cond, {}, "threshold"};
         if (th->emits_spike) fire.body.push_back(Stmt{Stmt::Kind::EmitSpike, -1, nullptr, {}, {}});
-        for (const auto& a : th->reset) fire.body.push_back(set_state(a.state, lower(*a.value)));
+        for (const auto& a : th->reset)
+            fire.body.push_back(set_state(a.state, lower(*a.value)));
         if (counter_ >= 0) {
             auto period = ir::evaluate(*th->refractory_period, ir::Bindings{params_, {}, {}, {}});
             if (!period) throw std::logic_error("refractory period is not a constant");
@@ -248,7 +282,9 @@ private:
 
 } // namespace
 
-long refractory_steps(double period_ms, double dt_ms) { return std::lround(period_ms / dt_ms); }
+long refractory_steps(double period_ms, double dt_ms) {
+    return std::lround(period_ms / dt_ms);
+}
 
 kir::PopulationKernel lower_population(const ir::Program& program, size_t population_index,
                                        double dt_ms) {

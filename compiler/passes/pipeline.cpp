@@ -33,7 +33,8 @@ LoweredProgram run_pipeline(ir::Program program, const PassObserver& after_each)
     }
     done("lower-kernels");
 
-    for (auto& k : out.kernels) fold_constants(k);
+    for (auto& k : out.kernels)
+        fold_constants(k);
     done("constant-folding");
     return out;
 }

@@ -21,7 +21,8 @@ std::optional<AffineForm> affine_form(const ir::Expr& e, size_t n_states, size_t
         return AffineForm{std::vector<double>(n, 0.0), *v};
     }
     auto scaled = [](AffineForm f, double s) {
-        for (auto& c : f.coef) c *= s;
+        for (auto& c : f.coef)
+            c *= s;
         f.constant *= s;
         return f;
     };
@@ -43,7 +44,8 @@ std::optional<AffineForm> affine_form(const ir::Expr& e, size_t n_states, size_t
         auto b = affine_form(*e.args[1], n_states, n_inputs, params);
         if (!a || !b) return std::nullopt;
         double sign = e.op == Op::Add ? 1.0 : -1.0;
-        for (size_t i = 0; i < n; ++i) a->coef[i] += sign * b->coef[i];
+        for (size_t i = 0; i < n; ++i)
+            a->coef[i] += sign * b->coef[i];
         a->constant += sign * b->constant;
         return a;
     }
@@ -67,7 +69,8 @@ std::optional<AffineForm> affine_form(const ir::Expr& e, size_t n_states, size_t
         if (!s || !f) return std::nullopt;
         return scaled(*f, 1.0 / *s);
     }
-    default: return std::nullopt;
+    default:
+        return std::nullopt;
     }
 }
 
@@ -81,7 +84,8 @@ Propagator compute_propagator(const ir::NeuronModel& model, const std::vector<do
         auto f = affine_form(*ode.rhs, ns, nu, params);
         if (!f) throw std::logic_error("propagator requested for a non-affine equation");
         auto row = Eigen::Index(ode.state);
-        for (size_t l = 0; l < ns + nu; ++l) M(row, Eigen::Index(l)) = f->coef[l];
+        for (size_t l = 0; l < ns + nu; ++l)
+            M(row, Eigen::Index(l)) = f->coef[l];
         M(row, Eigen::Index(m - 1)) = f->constant;
     }
 

@@ -16,8 +16,10 @@ std::vector<uint64_t> ConnectionTable::count_sources(uint64_t n_sources,
                                 by_target.target_count()));
     n_targets_ = by_target.target_count();
     offsets_.assign(n_sources + 1, 0);
-    for (uint32_t s : by_target.sources) ++offsets_[s + 1];
-    for (uint64_t s = 0; s < n_sources; ++s) offsets_[s + 1] += offsets_[s];
+    for (uint32_t s : by_target.sources)
+        ++offsets_[s + 1];
+    for (uint64_t s = 0; s < n_sources; ++s)
+        offsets_[s + 1] += offsets_[s];
     return std::vector<uint64_t>(offsets_.begin(), offsets_.end() - 1);
 }
 

@@ -39,9 +39,8 @@ public:
     /// weight_at(t, q) -> float, delay_at(t, q) -> uint16_t (steps, >= 1); they are not
     /// called for a uniform weight or delay. A uniform delay must be >= 1 step.
     template <class WeightAt, class DelayAt>
-    static ConnectionTable build(uint64_t n_sources, const TargetLists& by_target,
-                                 UniformOr weight, UniformOr delay_steps, WeightAt&& weight_at,
-                                 DelayAt&& delay_at);
+    static ConnectionTable build(uint64_t n_sources, const TargetLists& by_target, UniformOr weight,
+                                 UniformOr delay_steps, WeightAt&& weight_at, DelayAt&& delay_at);
 
     uint64_t source_count() const { return offsets_.size() - 1; }
     uint64_t target_count() const { return n_targets_; }
@@ -65,8 +64,8 @@ public:
 
     std::span<const uint64_t> offsets() const { return offsets_; }
     std::span<const uint32_t> targets() const { return targets_; }
-    std::span<const float> weights() const { return weights_; }    ///< empty when uniform
-    std::span<const uint16_t> delays() const { return delays_; }   ///< empty when uniform
+    std::span<const float> weights() const { return weights_; }  ///< empty when uniform
+    std::span<const uint16_t> delays() const { return delays_; } ///< empty when uniform
 
     /// Bytes held: offsets, per-synapse arrays and uniform values.
     uint64_t bytes() const;

@@ -33,15 +33,14 @@ SourceSampler::SourceSampler(const Connector& connector, uint64_t n_sources, uin
         break;
     case Connector::Kind::FixedProbability:
         if (!(c_.probability >= 0.0 && c_.probability <= 1.0))
-            throw Error(fmt::format("connection probability {} is not in [0, 1]",
-                                    c_.probability));
+            throw Error(fmt::format("connection probability {} is not in [0, 1]", c_.probability));
         if (c_.probability < 1.0) log_q_ = std::log1p(-c_.probability);
         break;
     case Connector::Kind::FixedIndegree:
         if (n_targets > 0 && c_.indegree > 0) {
             if (available == 0)
-                throw Error(fmt::format("fixed indegree {}: no source neuron to draw from",
-                                        c_.indegree));
+                throw Error(
+                    fmt::format("fixed indegree {}: no source neuron to draw from", c_.indegree));
             if (!c_.allow_multapses && c_.indegree > available)
                 throw Error(fmt::format("fixed indegree {} without multapses needs at least {} "
                                         "possible sources, but there are {}",
@@ -117,7 +116,8 @@ void SourceSampler::append_indegree(uint64_t t, CounterRng& rng, std::vector<uin
     // Draws in [0, available) map to sources, skipping the target itself when excluded.
     const auto source_of = [&](uint64_t v) { return exclude_self_ && v >= t ? v + 1 : v; };
     if (c_.allow_multapses) {
-        for (uint64_t i = 0; i < k; ++i) out.push_back(uint32_t(source_of(rng.below(available))));
+        for (uint64_t i = 0; i < k; ++i)
+            out.push_back(uint32_t(source_of(rng.below(available))));
         return;
     }
     // Floyd's algorithm: k distinct values of [0, available) with k draws.

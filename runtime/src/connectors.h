@@ -38,8 +38,8 @@ private:
     Connector c_;
     uint64_t n_sources_;
     uint64_t n_targets_;
-    bool exclude_self_; ///< same population and no autapses
-    double log_q_ = 0.0; ///< log(1 - p), FixedProbability
+    bool exclude_self_;            ///< same population and no autapses
+    double log_q_ = 0.0;           ///< log(1 - p), FixedProbability
     std::vector<uint64_t> chosen_; ///< bitmap of drawn sources, FixedIndegree without multapses
 };
 

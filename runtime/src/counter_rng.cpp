@@ -43,7 +43,8 @@ uint64_t CounterRng::below(uint64_t n) {
         uint64_t m = uint64_t(next_u32()) * n32;
         if (uint32_t(m) < n32) {
             const uint32_t threshold = uint32_t(-n32) % n32;
-            while (uint32_t(m) < threshold) m = uint64_t(next_u32()) * n32;
+            while (uint32_t(m) < threshold)
+                m = uint64_t(next_u32()) * n32;
         }
         return m >> 32;
     }
@@ -51,7 +52,8 @@ uint64_t CounterRng::below(uint64_t n) {
     u128 m = u128(next_u64()) * n;
     if (uint64_t(m) < n) {
         const uint64_t threshold = (0 - n) % n;
-        while (uint64_t(m) < threshold) m = u128(next_u64()) * n;
+        while (uint64_t(m) < threshold)
+            m = u128(next_u64()) * n;
     }
     return uint64_t(m >> 64);
 }
@@ -70,7 +72,8 @@ PoissonSampler::PoissonSampler(double mean) : mean_(mean > 0.0 ? mean : 0.0) {
         }
         size_t k = 0;
         for (size_t m = 0; m < guide_size; ++m) {
-            while (k + 1 < cdf_.size() && cdf_[k] < double(m) / double(guide_size)) ++k;
+            while (k + 1 < cdf_.size() && cdf_[k] < double(m) / double(guide_size))
+                ++k;
             guide_[m] = uint16_t(k);
         }
         return;
@@ -102,14 +105,14 @@ uint64_t PoissonSampler::ptrs(CounterRng& rng) const {
 
 double log_factorial(uint64_t k) {
     static constexpr std::array<double, 8> table = {
-        0.0,                   // 0!
-        0.0,                   // 1!
-        0.69314718055994531,   // 2!
-        1.79175946922805500,   // 3!
-        3.17805383034794562,   // 4!
-        4.78749174278204599,   // 5!
-        6.57925121201010100,   // 6!
-        8.52516136106541430,   // 7!
+        0.0,                 // 0!
+        0.0,                 // 1!
+        0.69314718055994531, // 2!
+        1.79175946922805500, // 3!
+        3.17805383034794562, // 4!
+        4.78749174278204599, // 5!
+        6.57925121201010100, // 6!
+        8.52516136106541430, // 7!
     };
     if (k < table.size()) return table[k];
     // Stirling series for log Gamma(x), x = k + 1 >= 9: error below 1e-15.

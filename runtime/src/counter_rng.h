@@ -44,9 +44,9 @@ private:
 class CounterRng {
 public:
     CounterRng(const RngKey& key, uint64_t element, uint64_t sub = 0)
-        : key_{{key.word(0), key.word(1)}},
-          ctr_{{0u, uint32_t(element), uint32_t(sub),
-                uint32_t(((element >> 32) & 0xffffu) | (((sub >> 32) & 0xffffu) << 16))}} {}
+        : key_{{key.word(0), key.word(1)}}, ctr_{{0u, uint32_t(element), uint32_t(sub),
+                                                  uint32_t(((element >> 32) & 0xffffu) |
+                                                           (((sub >> 32) & 0xffffu) << 16))}} {}
 
     /// 32 random bits.
     uint32_t next_u32() {
@@ -71,7 +71,8 @@ public:
 private:
     void refill() {
         auto r = r123::Philox4x32()(ctr_, key_);
-        for (int i = 0; i < 4; ++i) buf_[i] = r.v[i];
+        for (int i = 0; i < 4; ++i)
+            buf_[i] = r.v[i];
         ctr_.v[0] += 1;
         used_ = 0;
     }
@@ -108,7 +109,8 @@ private:
         const double u = rng.uniform();
         const size_t last = cdf_.size() - 1;
         size_t k = guide_[size_t(u * double(guide_size))];
-        while (k < last && u > cdf_[k]) ++k;
+        while (k < last && u > cdf_[k])
+            ++k;
         return k;
     }
     uint64_t ptrs(CounterRng& rng) const;

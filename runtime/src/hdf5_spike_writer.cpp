@@ -110,9 +110,9 @@ public:
         const hsize_t dims[1] = {hsize_t(n)};
         Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
         if (!space.ok()) fail("cannot create dataspace");
-        Handle ds(H5Dcreate2(group, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT,
-                             H5P_DEFAULT),
-                  H5Dclose);
+        Handle ds(
+            H5Dcreate2(group, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+            H5Dclose);
         if (!ds.ok()) fail(fmt::format("cannot create dataset '{}'", name));
         if (n > 0)
             check(H5Dwrite(ds.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
@@ -161,7 +161,8 @@ public:
             Handle spikes(H5Gcreate2(file.get(), "spikes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                           H5Gclose);
             if (!spikes.ok()) fail("cannot create group /spikes");
-            for (const auto& pop : pops) population(spikes.get(), pop);
+            for (const auto& pop : pops)
+                population(spikes.get(), pop);
         }
         if (!file.close()) fail("cannot close file");
     }

@@ -69,14 +69,13 @@ void check_distribution(const Distribution& d, const std::string& what) {
         return;
     case Distribution::Kind::Uniform:
         if (d.b < d.a)
-            throw Error(fmt::format("{}: uniform distribution with high {} < low {}", what, d.b,
-                                    d.a));
+            throw Error(
+                fmt::format("{}: uniform distribution with high {} < low {}", what, d.b, d.a));
         return;
     case Distribution::Kind::Normal:
         if (d.b < 0.0)
-            throw Error(
-                fmt::format("{}: normal distribution with negative standard deviation {}", what,
-                            d.b));
+            throw Error(fmt::format("{}: normal distribution with negative standard deviation {}",
+                                    what, d.b));
         return;
     }
     throw Error(fmt::format("{}: unknown distribution kind", what));
@@ -116,8 +115,8 @@ struct Simulation::Impl {
 
     Population& pop(PopulationId id, const char* what) {
         if (id >= pops.size())
-            throw Error(fmt::format("{}: unknown population id {} (there are {})", what, id,
-                                    pops.size()));
+            throw Error(
+                fmt::format("{}: unknown population id {} (there are {})", what, id, pops.size()));
         return *pops[id];
     }
     const Population& pop(PopulationId id, const char* what) const {
@@ -214,7 +213,8 @@ void Simulation::Impl::prepare_run() {
                                         p.size()));
             p.state_ptrs[j] = p.state[j].data();
         }
-        for (size_t j = 0; j < p.input.size(); ++j) p.input_ptrs[j] = p.input[j].data();
+        for (size_t j = 0; j < p.input.size(); ++j)
+            p.input_ptrs[j] = p.input[j].data();
     }
 }
 
@@ -313,7 +313,8 @@ void Simulation::Impl::do_step() {
 
     // 6. The current slot has been read; it becomes the slot of step k + L.
     for (auto& pp : pops)
-        for (RingBuffer& ring : pp->receptors) ring.clear_slot(ring.slot_of(k));
+        for (RingBuffer& ring : pp->receptors)
+            ring.clear_slot(ring.slot_of(k));
 
     ++step;
 }
@@ -373,8 +374,8 @@ ProjectionId Simulation::add_projection(const ProjectionSpec& spec) {
     const Connector& c = spec.connector;
     if (c.kind == Connector::Kind::FixedProbability &&
         !(c.probability >= 0.0 && c.probability <= 1.0))
-        throw Error(fmt::format("{}: connection probability {} is not in [0, 1]", what,
-                                c.probability));
+        throw Error(
+            fmt::format("{}: connection probability {} is not in [0, 1]", what, c.probability));
     check_distribution(spec.weight, what + ": weight");
     check_distribution(spec.delay_ms, what + ": delay");
     impl_->projections.push_back({spec, {}});
@@ -390,8 +391,8 @@ void Simulation::add_poisson(const PoissonSpec& spec) {
                                 target.spec.name, spec.receptor,
                                 target.spec.receptor_names.size()));
     if (!(spec.rate_hz >= 0.0) || !std::isfinite(spec.rate_hz))
-        throw Error(fmt::format("Poisson source on '{}': rate {} Hz must be >= 0",
-                                target.spec.name, spec.rate_hz));
+        throw Error(fmt::format("Poisson source on '{}': rate {} Hz must be >= 0", target.spec.name,
+                                spec.rate_hz));
     if (!std::isfinite(spec.weight))
         throw Error(fmt::format("Poisson source on '{}': weight {} must be finite",
                                 target.spec.name, spec.weight));
@@ -419,7 +420,8 @@ void Simulation::build() {
     if (m.built) return;
     const double dt = m.config.dt_ms;
 
-    for (uint32_t i = 0; i < m.projections.size(); ++i) m.build_projection(i);
+    for (uint32_t i = 0; i < m.projections.size(); ++i)
+        m.build_projection(i);
 
     // Ring buffers: as many slots as the longest delay into the population, plus one.
     std::vector<uint32_t> max_delay(m.pops.size(), 0);
@@ -443,7 +445,8 @@ void Simulation::build() {
         m.pops[d.target]->dc[d.input].push_back(
             {step_index(d.start_ms, dt), step_index(d.stop_ms, dt), d.amplitude});
 
-    for (PoissonSource& src : m.poisson) src.sampler.emplace(src.spec.rate_hz * dt * 1e-3);
+    for (PoissonSource& src : m.poisson)
+        src.sampler.emplace(src.spec.rate_hz * dt * 1e-3);
 
     m.built = true;
 }
@@ -456,8 +459,8 @@ void Simulation::run(double duration_ms, const ProgressFn& progress) {
     build();
     const uint64_t steps = uint64_t(std::llround(duration_ms / dt));
     if (steps > rng_max_index - m.step)
-        throw Error(fmt::format("run: {} steps would pass the limit of {} steps", steps,
-                                rng_max_index));
+        throw Error(
+            fmt::format("run: {} steps would pass the limit of {} steps", steps, rng_max_index));
     m.prepare_run();
 
     const uint64_t end = m.step + steps;
@@ -481,11 +484,19 @@ void Simulation::run(double duration_ms, const ProgressFn& progress) {
     }
 }
 
-double Simulation::dt_ms() const { return impl_->config.dt_ms; }
-uint64_t Simulation::steps_done() const { return impl_->step; }
-double Simulation::time_ms() const { return double(impl_->step) * impl_->config.dt_ms; }
+double Simulation::dt_ms() const {
+    return impl_->config.dt_ms;
+}
+uint64_t Simulation::steps_done() const {
+    return impl_->step;
+}
+double Simulation::time_ms() const {
+    return double(impl_->step) * impl_->config.dt_ms;
+}
 
-size_t Simulation::population_count() const { return impl_->pops.size(); }
+size_t Simulation::population_count() const {
+    return impl_->pops.size();
+}
 
 const PopulationSpec& Simulation::population_spec(PopulationId pop) const {
     return impl_->pop(pop, "population_spec").spec;

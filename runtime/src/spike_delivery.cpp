@@ -51,8 +51,8 @@ void deliver_spikes(const ConnectionTable& table, RingBuffer& ring, uint64_t ste
     if (n == 0 || table.synapse_count() == 0) return;
     const uint32_t current = ring.slot_of(step);
     if (table.delay_is_uniform()) {
-        double* slot = ring.slot(uint32_t((uint64_t(current) + table.uniform_delay()) %
-                                          ring.slot_count()));
+        double* slot =
+            ring.slot(uint32_t((uint64_t(current) + table.uniform_delay()) % ring.slot_count()));
         if (table.weight_is_uniform())
             deliver_to_slot<true>(table, slot, spikes, n);
         else

@@ -91,7 +91,8 @@ inline nncrt::PopulationSpec arrival_population(const char* name, uint64_t n,
     spec.name = name;
     spec.size = n;
     spec.state_names = {"step", "first", "first_value", "total", "steps_with_input"};
-    for (uint32_t r = 0; r < receptors; ++r) spec.receptor_names.push_back("r" + std::to_string(r));
+    for (uint32_t r = 0; r < receptors; ++r)
+        spec.receptor_names.push_back("r" + std::to_string(r));
     spec.update = arrival_kernel;
     return spec;
 }

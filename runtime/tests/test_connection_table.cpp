@@ -73,11 +73,12 @@ TEST(ConnectionTable, PerSynapseValuesFollowTheirSynapse) {
 TEST(ConnectionTable, EmptyTable) {
     TargetLists l;
     l.offsets = {0, 0, 0};
-    const auto t = ConnectionTable::build(5, l, UniformOr{false, 0}, UniformOr{false, 0},
-                                          no_weight, no_delay);
+    const auto t =
+        ConnectionTable::build(5, l, UniformOr{false, 0}, UniformOr{false, 0}, no_weight, no_delay);
     EXPECT_EQ(t.synapse_count(), 0u);
     EXPECT_EQ(t.max_delay(), 0);
-    for (uint64_t s = 0; s < 5; ++s) EXPECT_EQ(t.row_begin(s), t.row_end(s));
+    for (uint64_t s = 0; s < 5; ++s)
+        EXPECT_EQ(t.row_begin(s), t.row_end(s));
 }
 
 TEST(SpikeDelivery, AddsWeightsAtTheirDelay) {
@@ -98,12 +99,13 @@ TEST(SpikeDelivery, AddsWeightsAtTheirDelay) {
     const std::vector<double> got(ring.data(), ring.data() + expected.size());
     EXPECT_EQ(got, expected);
     // Nothing lands in the current slot.
-    for (uint64_t i = 0; i < 4; ++i) EXPECT_EQ(ring.slot(ring.slot_of(step))[i], 0.0);
+    for (uint64_t i = 0; i < 4; ++i)
+        EXPECT_EQ(ring.slot(ring.slot_of(step))[i], 0.0);
 }
 
 TEST(SpikeDelivery, UniformWeightAndDelay) {
-    const auto t = ConnectionTable::build(3, example(), UniformOr{true, 0.25},
-                                          UniformOr{true, 3}, no_weight, no_delay);
+    const auto t = ConnectionTable::build(3, example(), UniformOr{true, 0.25}, UniformOr{true, 3},
+                                          no_weight, no_delay);
     nncrt::RingBuffer ring(4, 3);
     const uint32_t spikes[] = {1, 2};
     nncrt::deliver_spikes(t, ring, 2, spikes, 2);

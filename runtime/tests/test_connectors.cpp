@@ -71,7 +71,8 @@ TEST(Connectors, AllToAllWithoutAutapses) {
 TEST(Connectors, OneToOne) {
     const auto l = run(one_to_one(), 9, 9, false);
     EXPECT_EQ(l.synapse_count(), 9u);
-    for (uint64_t t = 0; t < 9; ++t) EXPECT_EQ(sources_of(l, t), std::vector<uint32_t>{uint32_t(t)});
+    for (uint64_t t = 0; t < 9; ++t)
+        EXPECT_EQ(sources_of(l, t), std::vector<uint32_t>{uint32_t(t)});
     EXPECT_THROW(run(one_to_one(), 9, 8, false), nncrt::Error);
 }
 
@@ -83,7 +84,8 @@ TEST(Connectors, FixedIndegreeGivesExactlyKPerTarget) {
             for (uint64_t t = 0; t < 50; ++t) {
                 const auto s = sources_of(l, t);
                 ASSERT_EQ(s.size(), 20u);
-                for (uint32_t src : s) EXPECT_LT(src, 50u);
+                for (uint32_t src : s)
+                    EXPECT_LT(src, 50u);
                 if (!autapses) {
                     EXPECT_EQ(std::count(s.begin(), s.end(), uint32_t(t)), 0) << t;
                 }
@@ -125,10 +127,12 @@ TEST(Connectors, FixedIndegreeSourcesAreUniform) {
     const uint64_t ns = 40, nt = 5000, k = 10;
     const auto l = run(fixed_indegree(k, false, true), ns, nt, false);
     std::vector<int> hits(ns, 0);
-    for (uint32_t s : l.sources) ++hits[s];
+    for (uint32_t s : l.sources)
+        ++hits[s];
     const double p = double(k) / ns;
     const double mean = p * nt, sd = std::sqrt(nt * p * (1 - p));
-    for (uint64_t s = 0; s < ns; ++s) EXPECT_NEAR(hits[s], mean, 5 * sd) << s;
+    for (uint64_t s = 0; s < ns; ++s)
+        EXPECT_NEAR(hits[s], mean, 5 * sd) << s;
 }
 
 TEST(Connectors, FixedIndegreeErrors) {
@@ -169,9 +173,11 @@ TEST(Connectors, FixedProbabilityPairsAreIndependent) {
     const double p = 0.1;
     const auto l = run(fixed_probability(p), ns, nt, false, 3);
     std::vector<int> hits(ns, 0);
-    for (uint32_t s : l.sources) ++hits[s];
+    for (uint32_t s : l.sources)
+        ++hits[s];
     const double sd = std::sqrt(nt * p * (1 - p));
-    for (uint64_t s = 0; s < ns; ++s) EXPECT_NEAR(hits[s], p * nt, 5 * sd) << s;
+    for (uint64_t s = 0; s < ns; ++s)
+        EXPECT_NEAR(hits[s], p * nt, 5 * sd) << s;
 }
 
 TEST(Connectors, FixedProbabilityWithoutAutapses) {
@@ -202,5 +208,6 @@ TEST(Connectors, TargetsDoNotDependOnEachOther) {
     const Connector c = fixed_probability(0.2);
     const auto small = run(c, 100, 50, false, 9);
     const auto large = run(c, 100, 500, false, 9);
-    for (uint64_t t = 0; t < 50; ++t) EXPECT_EQ(sources_of(small, t), sources_of(large, t));
+    for (uint64_t t = 0; t < 50; ++t)
+        EXPECT_EQ(sources_of(small, t), sources_of(large, t));
 }

@@ -15,7 +15,8 @@ namespace {
 std::vector<uint32_t> words(const RngKey& key, uint64_t element, uint64_t sub, int n) {
     CounterRng rng(key, element, sub);
     std::vector<uint32_t> out;
-    for (int i = 0; i < n; ++i) out.push_back(rng.next_u32());
+    for (int i = 0; i < n; ++i)
+        out.push_back(rng.next_u32());
     return out;
 }
 
@@ -48,11 +49,11 @@ TEST(CounterRng, SameKeyGivesSameNumbers) {
 
 TEST(CounterRng, EveryPartOfTheKeyAndCounterMatters) {
     const auto base = words(RngKey(42, RngPurpose::Test, 7), 3, 5, 8);
-    EXPECT_NE(base, words(RngKey(43, RngPurpose::Test, 7), 3, 5, 8));              // seed
-    EXPECT_NE(base, words(RngKey(42, RngPurpose::Weight, 7), 3, 5, 8));            // purpose
-    EXPECT_NE(base, words(RngKey(42, RngPurpose::Test, 8), 3, 5, 8));              // stream
-    EXPECT_NE(base, words(RngKey(42, RngPurpose::Test, 7), 4, 5, 8));              // element
-    EXPECT_NE(base, words(RngKey(42, RngPurpose::Test, 7), 3, 6, 8));              // sub
+    EXPECT_NE(base, words(RngKey(43, RngPurpose::Test, 7), 3, 5, 8));                // seed
+    EXPECT_NE(base, words(RngKey(42, RngPurpose::Weight, 7), 3, 5, 8));              // purpose
+    EXPECT_NE(base, words(RngKey(42, RngPurpose::Test, 8), 3, 5, 8));                // stream
+    EXPECT_NE(base, words(RngKey(42, RngPurpose::Test, 7), 4, 5, 8));                // element
+    EXPECT_NE(base, words(RngKey(42, RngPurpose::Test, 7), 3, 6, 8));                // sub
     EXPECT_NE(base, words(RngKey(42, RngPurpose::Test, 7), 3 + (1ull << 32), 5, 8)); // high bits
     EXPECT_NE(base, words(RngKey(42, RngPurpose::Test, 7), 3, 5 + (1ull << 32), 8));
     // Element and sub-index are not interchangeable.
@@ -123,9 +124,11 @@ TEST(CounterRng, BelowIsInRangeAndUnbiased) {
     EXPECT_NEAR(double(low_third) / draws, p, 4.0 * std::sqrt(p * (1 - p) / draws));
 
     std::map<uint64_t, int> counts;
-    for (int i = 0; i < 70000; ++i) ++counts[rng.below(7)];
+    for (int i = 0; i < 70000; ++i)
+        ++counts[rng.below(7)];
     ASSERT_EQ(counts.size(), 7u);
-    for (const auto& [v, c] : counts) EXPECT_NEAR(c, 10000, 400) << v;
+    for (const auto& [v, c] : counts)
+        EXPECT_NEAR(c, 10000, 400) << v;
 
     EXPECT_EQ(rng.below(1), 0u);
     const uint64_t big = (1ull << 40) + 12345;
@@ -139,8 +142,8 @@ TEST(CounterRng, BelowIsInRangeAndUnbiased) {
 }
 
 TEST(LogFactorial, MatchesLgamma) {
-    for (uint64_t k : {0ull, 1ull, 2ull, 5ull, 7ull, 8ull, 9ull, 10ull, 20ull, 100ull, 12345ull,
-                       10000000ull})
+    for (uint64_t k :
+         {0ull, 1ull, 2ull, 5ull, 7ull, 8ull, 9ull, 10ull, 20ull, 100ull, 12345ull, 10000000ull})
         EXPECT_NEAR(nncrt::log_factorial(k), std::lgamma(double(k) + 1.0),
                     1e-12 * std::max(1.0, std::lgamma(double(k) + 1.0)))
             << k;
@@ -182,8 +185,10 @@ TEST_P(PoissonDistribution, ChiSquareAgainstThePmf) {
         return std::exp(-mu + double(k) * std::log(mu) - std::lgamma(double(k) + 1.0));
     };
     uint64_t lo = uint64_t(mu), hi = uint64_t(mu);
-    while (lo > 0 && pmf(lo - 1) * n >= 50) --lo;
-    while (pmf(hi + 1) * n >= 50) ++hi;
+    while (lo > 0 && pmf(lo - 1) * n >= 50)
+        --lo;
+    while (pmf(hi + 1) * n >= 50)
+        ++hi;
     double chi2 = 0.0;
     double p_inside = 0.0;
     int observed_low = 0, observed_high = 0;
@@ -194,7 +199,8 @@ TEST_P(PoissonDistribution, ChiSquareAgainstThePmf) {
         chi2 += diff * diff / expected;
     }
     double p_low = 0.0;
-    for (uint64_t k = 0; k < lo; ++k) p_low += pmf(k);
+    for (uint64_t k = 0; k < lo; ++k)
+        p_low += pmf(k);
     for (const auto& [k, c] : counts) {
         if (k < lo) observed_low += c;
         if (k > hi) observed_high += c;
@@ -217,7 +223,8 @@ INSTANTIATE_TEST_SUITE_P(InversionAndPtrs, PoissonDistribution,
 TEST(PoissonSampler, ZeroMeanGivesZero) {
     const PoissonSampler zero(0.0);
     CounterRng rng(RngKey(1, RngPurpose::Test, 0), 0);
-    for (int i = 0; i < 100; ++i) EXPECT_EQ(zero(rng), 0u);
+    for (int i = 0; i < 100; ++i)
+        EXPECT_EQ(zero(rng), 0u);
     const PoissonSampler negative(-1.0);
     EXPECT_EQ(negative(rng), 0u);
 }

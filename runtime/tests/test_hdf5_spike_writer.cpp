@@ -57,8 +57,8 @@ public:
     }
 
     std::string string_attribute(const std::string& object, const std::string& name) const {
-        const hid_t attr = H5Aopen_by_name(file_, object.c_str(), name.c_str(), H5P_DEFAULT,
-                                           H5P_DEFAULT);
+        const hid_t attr =
+            H5Aopen_by_name(file_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT);
         EXPECT_GE(attr, 0) << object << " @" << name;
         if (attr < 0) return {};
         const hid_t type = H5Aget_type(attr);
@@ -110,8 +110,7 @@ TEST(Hdf5SpikeWriter, WritesSonataLayout) {
     EXPECT_TRUE(r.exists("/spikes/inh/node_ids"));
     EXPECT_TRUE(
         r.read<double>("/spikes/inh/timestamps", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE).empty());
-    EXPECT_TRUE(
-        r.read<uint64_t>("/spikes/inh/node_ids", H5T_STD_U64LE, H5T_NATIVE_UINT64).empty());
+    EXPECT_TRUE(r.read<uint64_t>("/spikes/inh/node_ids", H5T_STD_U64LE, H5T_NATIVE_UINT64).empty());
     EXPECT_EQ(r.string_attribute("/spikes/inh", "sorting"), "by_time");
     std::remove(path.c_str());
 }

@@ -30,7 +30,9 @@ Connector one_to_one() {
     return c;
 }
 
-Connector all_to_all() { return Connector{}; }
+Connector all_to_all() {
+    return Connector{};
+}
 
 Connector fixed_probability(double p) {
     Connector c;
@@ -187,7 +189,8 @@ TEST(Simulation, PoissonInputHasTheRightMean) {
             << c.rate_hz;
         double var = 0.0;
         const double mean_total = sum / double(n);
-        for (double t : total) var += (t - mean_total) * (t - mean_total);
+        for (double t : total)
+            var += (t - mean_total) * (t - mean_total);
         var /= double(n - 1);
         const double expected_var = c.weight * c.weight * mu * double(steps);
         EXPECT_NEAR(var, expected_var, 5.0 * expected_var * std::sqrt(2.0 / double(n)))
@@ -200,7 +203,8 @@ TEST(Simulation, ZeroRatePoissonAddsNothing) {
     const auto p = sim.add_population(arrival_population("p", 10));
     sim.add_poisson({p, 0.0, 1.0, 0});
     sim.run(10.0);
-    for (double t : sim.state(p, 3)) EXPECT_EQ(t, 0.0);
+    for (double t : sim.state(p, 3))
+        EXPECT_EQ(t, 0.0);
 }
 
 namespace {
@@ -224,7 +228,8 @@ std::vector<nncrt::SpikeRecord> random_network(uint64_t seed, double duration_ms
     sim.add_poisson({i, 3000.0, 0.3, 0});
     sim.record_spikes(e);
     sim.record_spikes(i);
-    for (int c = 0; c < chunks; ++c) sim.run(duration_ms / chunks);
+    for (int c = 0; c < chunks; ++c)
+        sim.run(duration_ms / chunks);
     return {sim.recorded_spikes(e), sim.recorded_spikes(i)};
 }
 
@@ -265,7 +270,8 @@ TEST(Simulation, RecordsSpikeTimesAtTheEndOfTheStep) {
     ASSERT_EQ(s.times_ms.size(), 9u);
     const std::vector<uint64_t> ids = {0, 1, 2, 0, 1, 2, 0, 1, 2};
     EXPECT_EQ(s.node_ids, ids);
-    for (size_t j = 0; j < 9; ++j) EXPECT_NEAR(s.times_ms[j], 0.4 * double(j / 3 + 1), 1e-12);
+    for (size_t j = 0; j < 9; ++j)
+        EXPECT_NEAR(s.times_ms[j], 0.4 * double(j / 3 + 1), 1e-12);
     EXPECT_EQ(sim.spike_count(p), 9u);
     EXPECT_EQ(sim.spike_count(q), 9u); // counted, not recorded
     EXPECT_TRUE(sim.recorded_spikes(q).times_ms.empty());
@@ -295,9 +301,9 @@ TEST(Simulation, InitialStateDrawsDependOnlyOnSeedPopulationVariableAndNeuron) {
     // A smaller population: the same values for the same neurons.
     const auto small = initial(1, 10, false);
     EXPECT_EQ(small.first, std::vector<double>(a.first.begin(), a.first.begin() + 10));
-    EXPECT_NE(initial(2, 10, false).first, small.first);  // seed
-    EXPECT_NE(initial(1, 10, true).first, small.first);   // population id
-    EXPECT_NE(small.first, small.second);                 // variable
+    EXPECT_NE(initial(2, 10, false).first, small.first); // seed
+    EXPECT_NE(initial(1, 10, true).first, small.first);  // population id
+    EXPECT_NE(small.first, small.second);                // variable
 }
 
 TEST(Simulation, ConstantInitialStateAndUnsetVariablesStartAtZero) {
@@ -344,7 +350,8 @@ TEST(Simulation, ProgressIsReportedUpToTheEnd) {
     sim.run(100.0, [&](double t, double end) { calls.emplace_back(t, end); });
     ASSERT_GE(calls.size(), 50u);
     ASSERT_LE(calls.size(), 200u);
-    for (size_t j = 1; j < calls.size(); ++j) EXPECT_GT(calls[j].first, calls[j - 1].first);
+    for (size_t j = 1; j < calls.size(); ++j)
+        EXPECT_GT(calls[j].first, calls[j - 1].first);
     EXPECT_DOUBLE_EQ(calls.back().first, 100.0);
     EXPECT_DOUBLE_EQ(calls.back().second, 100.0);
     calls.clear();
@@ -358,8 +365,8 @@ TEST(Simulation, EmptyPopulationsAreFine) {
     Simulation sim(config());
     const auto a = sim.add_population(lif_population("a", 0));
     const auto b = sim.add_population(lif_population("b", 10));
-    sim.add_projection(projection(a, b, all_to_all(), Distribution::constant(1),
-                                  Distribution::constant(1)));
+    sim.add_projection(
+        projection(a, b, all_to_all(), Distribution::constant(1), Distribution::constant(1)));
     sim.add_projection(projection(b, a, fixed_probability(0.5), Distribution::constant(1),
                                   Distribution::constant(1)));
     sim.add_poisson({a, 1000.0, 1.0, 0});
@@ -381,12 +388,12 @@ TEST(Simulation, BadSpecificationsAreRefused) {
     EXPECT_THROW(sim.add_projection(projection(7, a, all_to_all(), w, d)), Error);
     EXPECT_THROW(sim.add_projection(projection(a, b, all_to_all(), w, d, 1)), Error);
     EXPECT_THROW(sim.add_projection(projection(a, b, fixed_probability(-0.5), w, d)), Error);
-    EXPECT_THROW(sim.add_projection(
-                     projection(a, b, all_to_all(), Distribution::uniform(2.0, 1.0), d)),
-                 Error);
-    EXPECT_THROW(sim.add_projection(
-                     projection(a, b, all_to_all(), w, Distribution::normal(1.0, -1.0))),
-                 Error);
+    EXPECT_THROW(
+        sim.add_projection(projection(a, b, all_to_all(), Distribution::uniform(2.0, 1.0), d)),
+        Error);
+    EXPECT_THROW(
+        sim.add_projection(projection(a, b, all_to_all(), w, Distribution::normal(1.0, -1.0))),
+        Error);
     EXPECT_THROW(sim.add_poisson({a, -1.0, 1.0, 0}), Error);
     EXPECT_THROW(sim.add_poisson({a, 10.0, 1.0, 3}), Error);
     EXPECT_THROW(sim.add_poisson({9, 10.0, 1.0, 0}), Error);

@@ -23,9 +23,11 @@ TEST_P(BadModelTest, CheckAndRunExitNonZeroWithLocatedMessage) {
         auto r = run_nnc(std::string(command) + " tests/end_to_end/models/" + bad.file);
         EXPECT_EQ(r.exit_code, 1) << command << "\n" << r.err;
         std::string where = std::string("tests/end_to_end/models/") + bad.location + ": error: ";
-        EXPECT_NE(r.err.find(where), std::string::npos) << "expected '" << where << "' in\n" << r.err;
+        EXPECT_NE(r.err.find(where), std::string::npos) << "expected '" << where << "' in\n"
+                                                        << r.err;
         EXPECT_NE(r.err.find(bad.message), std::string::npos)
-            << "expected '" << bad.message << "' in\n" << r.err;
+            << "expected '" << bad.message << "' in\n"
+            << r.err;
         EXPECT_NE(r.err.find('^'), std::string::npos) << "no caret in\n" << r.err;
         EXPECT_TRUE(r.out.empty()) << r.out;
     }

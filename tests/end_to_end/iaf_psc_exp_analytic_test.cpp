@@ -32,7 +32,8 @@ TEST(IafPscExpAnalytic, MembranePotentialFollowsClosedFormAndFirstSpikeIsAt59_3m
     const auto& spikes = sim.recorded_spikes(0);
     ASSERT_EQ(spikes.times_ms.size(), 1u);
     EXPECT_NEAR(spikes.times_ms[0], 59.3, 1e-9);
-    EXPECT_NEAR(tau_m * std::log(I_e), 59.2959, 1e-4); // the analytic crossing, which the 0.1 ms grid rounds up
+    EXPECT_NEAR(tau_m * std::log(I_e), 59.2959,
+                1e-4); // the analytic crossing, which the 0.1 ms grid rounds up
     EXPECT_EQ(V[0], -70.0) << "reset to V_reset";
 
     // Held at V_reset for t_ref = 2 ms (20 steps), then integrating again.

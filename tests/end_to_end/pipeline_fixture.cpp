@@ -5,13 +5,15 @@
 
 namespace nnc::test {
 
-CompiledNetwork CompiledNetwork::from_file(
-    const std::string& path, const std::vector<std::pair<std::string, std::string>>& defines) {
+CompiledNetwork
+CompiledNetwork::from_file(const std::string& path,
+                           const std::vector<std::pair<std::string, std::string>>& defines) {
     std::ostringstream errors;
     driver::CompileSession session(errors, false);
     driver::CompileOptions options;
     options.file = path;
-    for (const auto& [name, value] : defines) options.defines.push_back(name + "=" + value);
+    for (const auto& [name, value] : defines)
+        options.defines.push_back(name + "=" + value);
     auto lowered = session.lower(options);
     if (!lowered) throw std::runtime_error("compilation failed:\n" + errors.str());
     if (!lowered->program.network) throw std::runtime_error(path + " has no network");
@@ -20,8 +22,8 @@ CompiledNetwork CompiledNetwork::from_file(
     net.lowered_ = std::make_unique<passes::LoweredProgram>(std::move(*lowered));
     net.jit_ = std::make_unique<llvmjit::KernelJit>();
     auto updates = net.jit_->compile(net.lowered_->kernels);
-    net.sim_ = driver::make_simulation(*net.lowered_->program.network, net.lowered_->kernels,
-                                       updates);
+    net.sim_ =
+        driver::make_simulation(*net.lowered_->program.network, net.lowered_->kernels, updates);
     net.sim_->build();
     return net;
 }

@@ -19,9 +19,9 @@ namespace nnc::test {
 
 class CompiledNetwork {
 public:
-    static CompiledNetwork from_file(const std::string& path,
-                                     const std::vector<std::pair<std::string, std::string>>&
-                                         defines = {});
+    static CompiledNetwork
+    from_file(const std::string& path,
+              const std::vector<std::pair<std::string, std::string>>& defines = {});
 
     nncrt::Simulation& simulation() { return *sim_; }
     const passes::LoweredProgram& lowered() const { return *lowered_; }

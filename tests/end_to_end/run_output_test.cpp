@@ -90,7 +90,8 @@ double brunel_mean_field_rate(int C_E, double g, double eta) {
         double a = (V_r - mu) / sigma, b = (theta - mu) / sigma;
         const int n = 4000; // trapezoidal rule; the integrand is smooth
         double h = (b - a) / n, sum = 0.5 * (integrand(a) + integrand(b));
-        for (int i = 1; i < n; ++i) sum += integrand(a + i * h);
+        for (int i = 1; i < n; ++i)
+            sum += integrand(a + i * h);
         double predicted = 1.0 / (t_ref + tau * std::sqrt(M_PI) * sum * h);
         nu = 0.8 * nu + 0.2 * predicted; // damped: the plain iteration oscillates
     }
@@ -108,8 +109,8 @@ TEST(RunOutput, BrunelWritesSonataSpikesAndPrintsRates) {
     auto out = dir + "/out.h5";
     auto r = run_nnc("run examples/brunel2000.nml -D scale=0.1 --duration 300 -o " + out);
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    for (const char* text : {"population", "rate (Hz)", "synapses", "bytes per synapse", "E ",
-                             "I ", "simulate"})
+    for (const char* text :
+         {"population", "rate (Hz)", "synapses", "bytes per synapse", "E ", "I ", "simulate"})
         EXPECT_NE(r.out.find(text), std::string::npos) << "'" << text << "' missing in\n" << r.out;
 
     hid_t f = H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -137,18 +138,19 @@ TEST(RunOutput, BrunelWritesSonataSpikesAndPrintsRates) {
 TEST(RunOutput, H5dumpShowsTheSonataLayout) {
     auto dir = scratch_dir("h5dump");
     auto out = dir + "/out.h5";
-    ASSERT_EQ(run_nnc("run -q examples/brunel2000.nml -D scale=0.05 --duration 50 -o " + out)
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        run_nnc("run -q examples/brunel2000.nml -D scale=0.05 --duration 50 -o " + out).exit_code,
+        0);
     std::string cmd = "h5dump -H " + out + " 2>&1";
     std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
     ASSERT_TRUE(pipe);
     std::string text;
     char buf[4096];
-    while (size_t n = fread(buf, 1, sizeof buf, pipe.get())) text.append(buf, n);
-    for (const char* s : {"GROUP \"spikes\"", "GROUP \"E\"", "GROUP \"I\"",
-                          "DATASET \"timestamps\"", "DATASET \"node_ids\"", "H5T_IEEE_F64LE",
-                          "H5T_STD_U64LE"})
+    while (size_t n = fread(buf, 1, sizeof buf, pipe.get()))
+        text.append(buf, n);
+    for (const char* s :
+         {"GROUP \"spikes\"", "GROUP \"E\"", "GROUP \"I\"", "DATASET \"timestamps\"",
+          "DATASET \"node_ids\"", "H5T_IEEE_F64LE", "H5T_STD_U64LE"})
         EXPECT_NE(text.find(s), std::string::npos) << "'" << s << "' missing in\n" << text;
 }
 

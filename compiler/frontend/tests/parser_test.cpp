@@ -10,8 +10,7 @@ namespace {
 using test::Session;
 using test::sexpr;
 
-void expect_range(SourceRange r, uint32_t line, uint32_t col, uint32_t end_line,
-                  uint32_t end_col) {
+void expect_range(SourceRange r, uint32_t line, uint32_t col, uint32_t end_line, uint32_t end_col) {
     EXPECT_EQ(r.begin.line, line);
     EXPECT_EQ(r.begin.col, col);
     EXPECT_EQ(r.end.line, end_line);
@@ -291,9 +290,10 @@ TEST(Parse, StatementsAndSeparators) {
 // that name as its unit; the name starts the next binding.
 TEST(Parse, UnitIsNotTakenFromTheNextBinding) {
     Session s;
-    auto file = s.parse("neuron n {\n parameters {\n  a = 5\n  b = 3 mV\n  c = 2\n }\n"
-                        " on a > 1 { a = 5\n b += 1 }\n}\n"
-                        "network w { stimulate E with dc(amplitude = 1 pA) weight 2 receptor exc }\n");
+    auto file =
+        s.parse("neuron n {\n parameters {\n  a = 5\n  b = 3 mV\n  c = 2\n }\n"
+                " on a > 1 { a = 5\n b += 1 }\n}\n"
+                "network w { stimulate E with dc(amplitude = 1 pA) weight 2 receptor exc }\n");
     ASSERT_TRUE(file) << s.output();
     const ast::Neuron& n = file->neurons.at(0);
     ASSERT_EQ(n.parameters.size(), 3u);
@@ -428,13 +428,14 @@ TEST(SyntaxErrors, MissingCloseBraceAtEndOfFile) {
                          "        C_m = 250 pF\n"
                          "    }\n",
                          "open.nml"));
-    EXPECT_EQ(s.output(),
-              "open.nml:4:6: error: expected '}' to close the block of neuron 'x' opened at line 1\n"
-              "    4 |     }\n"
-              "      |      ^\n"
-              "open.nml:1:10: note: the block of neuron 'x' opens here\n"
-              "    1 | neuron x {\n"
-              "      |          ^\n");
+    EXPECT_EQ(
+        s.output(),
+        "open.nml:4:6: error: expected '}' to close the block of neuron 'x' opened at line 1\n"
+        "    4 |     }\n"
+        "      |      ^\n"
+        "open.nml:1:10: note: the block of neuron 'x' opens here\n"
+        "    1 | neuron x {\n"
+        "      |          ^\n");
 }
 
 TEST(SyntaxErrors, MissingCloseBraceOfAnInnerBlock) {
@@ -503,8 +504,8 @@ TEST(SyntaxErrors, CommonMistakesGetHints) {
         {"network n { stimulate E with dc(amplitude = 1 pA) into\n record spikes of E }",
          "1:51: error: expected a value after 'into', found 'record'",
          "hint: stimulus options are written 'word value'"},
-        {"network n { stimulate E with 5 }",
-         "1:30: error: expected a generator call after 'with'", "hint: write for example"},
+        {"network n { stimulate E with 5 }", "1:30: error: expected a generator call after 'with'",
+         "hint: write for example"},
         {"network n { let x = 1 < 2 < 3 }", "1:27: error: comparisons cannot be chained",
          "hint: write '1 < 2 and 2 < 3'"},
     };
@@ -513,7 +514,8 @@ TEST(SyntaxErrors, CommonMistakesGetHints) {
         EXPECT_FALSE(s.parse(c.text)) << c.text;
         EXPECT_EQ(s.diags.error_count(), 1u) << c.text << "\n" << s.output();
         EXPECT_NE(s.output().find(std::string("t.nml:") + c.message), std::string::npos)
-            << c.text << "\n" << s.output();
+            << c.text << "\n"
+            << s.output();
         EXPECT_NE(s.output().find(c.hint), std::string::npos) << c.text << "\n" << s.output();
     }
 }
@@ -563,7 +565,8 @@ TEST(Robustness, RandomBytes) {
     std::mt19937 rng(20240601);
     for (int round = 0; round < 200; ++round) {
         std::string text(rng() % 2000, '\0');
-        for (char& c : text) c = static_cast<char>(rng() % 256);
+        for (char& c : text)
+            c = static_cast<char>(rng() % 256);
         Session s;
         EXPECT_FALSE(s.parse(text)) << "round " << round;
         EXPECT_GE(s.diags.error_count(), 1u);
@@ -573,17 +576,20 @@ TEST(Robustness, RandomBytes) {
 
 TEST(Robustness, RandomTokens) {
     // Plausible tokens in random order reach deeper into the grammar than random bytes.
-    const char* words[] = {"neuron", "network", "{",   "}", "(",  ")",  "[",     "]",  "=",
-                           "'",      "x",       "1",   "mV", "on", "spike", "emit", ";", ",",
-                           "+",      "-",       "*",   "^", "<",  "and", "not", "let", "population",
-                           "project", "->",     "stimulate", "with", "record", "of", "simulate",
-                           "parameters", "state", "equations", "input", ":", "refractory",
-                           "clamp", "import", "\"s\"", "true", "\n", "#c\n"};
+    const char* words[] = {
+        "neuron", "network",   "{",     "}",      "(",          ")",          "[",
+        "]",      "=",         "'",     "x",      "1",          "mV",         "on",
+        "spike",  "emit",      ";",     ",",      "+",          "-",          "*",
+        "^",      "<",         "and",   "not",    "let",        "population", "project",
+        "->",     "stimulate", "with",  "record", "of",         "simulate",   "parameters",
+        "state",  "equations", "input", ":",      "refractory", "clamp",      "import",
+        "\"s\"",  "true",      "\n",    "#c\n"};
     std::mt19937 rng(7);
     for (int round = 0; round < 300; ++round) {
         std::string text;
         size_t n = rng() % 200;
-        for (size_t i = 0; i < n; ++i) text += std::string(words[rng() % std::size(words)]) + " ";
+        for (size_t i = 0; i < n; ++i)
+            text += std::string(words[rng() % std::size(words)]) + " ";
         Session s;
         s.parse(text); // may or may not parse; must not crash
         if (s.diags.error_count() == 0) continue;
@@ -607,7 +613,8 @@ TEST(Robustness, DeepParenthesesAreRefused) {
 TEST(Robustness, LongOperatorChainsAreRefused) {
     auto chain = [](const std::string& unit, size_t n) {
         std::string text;
-        for (size_t i = 0; i < n; ++i) text += unit;
+        for (size_t i = 0; i < n; ++i)
+            text += unit;
         return text;
     };
     Session s;

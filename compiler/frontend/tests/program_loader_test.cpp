@@ -17,7 +17,8 @@ std::string neuron(const std::string& name) {
 std::vector<std::string> neuron_names(const LoadedProgram& program) {
     std::vector<std::string> names;
     for (const auto& file : program.files)
-        for (const auto& n : file.neurons) names.push_back(n.name);
+        for (const auto& n : file.neurons)
+            names.push_back(n.name);
     return names;
 }
 
@@ -39,9 +40,9 @@ TEST(LoadProgram, ThroughTheSearchPath) {
     dir.write("first/unrelated.nml", neuron("unrelated"));
     dir.write("second/stdlib/neurons/lif.nml", neuron("lif"));
     Session s;
-    auto program = load_program(root, {(dir.path() / "first").string(),
-                                       (dir.path() / "second").string()},
-                                s.sources, s.diags);
+    auto program =
+        load_program(root, {(dir.path() / "first").string(), (dir.path() / "second").string()},
+                     s.sources, s.diags);
     ASSERT_TRUE(program) << s.output();
     ASSERT_EQ(program->files.size(), 2u);
     EXPECT_EQ(neuron_names(*program), (std::vector<std::string>{"lif"}));
@@ -142,8 +143,7 @@ TEST(LoadProgram, SyntaxErrorInAnImportedFile) {
     EXPECT_FALSE(load_program(root, {}, s.sources, s.diags));
     std::string out = s.output();
     EXPECT_NE(out.find("bad.nml:1:8: error:"), std::string::npos) << out;
-    EXPECT_NE(out.find("root.nml:1:8: note: in the file imported here"), std::string::npos)
-        << out;
+    EXPECT_NE(out.find("root.nml:1:8: note: in the file imported here"), std::string::npos) << out;
 }
 
 TEST(LoadProgram, ReportsEveryMissingImport) {

@@ -37,8 +37,10 @@ inline std::string sexpr(const ast::Expr* e) {
         s << e->number;
         if (!e->unit.empty()) s << "[" << e->unit << "]";
         return s.str();
-    case ast::ExprKind::Name: return e->name;
-    case ast::ExprKind::Bool: return e->number != 0 ? "true" : "false";
+    case ast::ExprKind::Name:
+        return e->name;
+    case ast::ExprKind::Bool:
+        return e->number != 0 ? "true" : "false";
     case ast::ExprKind::Call:
         s << e->name << "(";
         for (size_t i = 0; i < e->args.size(); ++i) {
@@ -50,12 +52,15 @@ inline std::string sexpr(const ast::Expr* e) {
         return s.str();
     default:
         s << "(" << e->op;
-        for (const auto& arg : e->args) s << " " << sexpr(arg.get());
+        for (const auto& arg : e->args)
+            s << " " << sexpr(arg.get());
         s << ")";
         return s.str();
     }
 }
-inline std::string sexpr(const ast::ExprPtr& e) { return sexpr(e.get()); }
+inline std::string sexpr(const ast::ExprPtr& e) {
+    return sexpr(e.get());
+}
 
 /// A fresh, empty directory under the system's temporary directory, removed on destruction.
 class TempDir {

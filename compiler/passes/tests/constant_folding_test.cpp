@@ -35,9 +35,11 @@ TEST(ConstantFolding, KeepsOnlyExactIdentities) {
 TEST(ConstantFolding, InlinesIfWithKnownCondition) {
     nnc::kir::PopulationKernel k;
     using nnc::kir::Stmt;
-    Stmt always{Stmt::Kind::If, -1, Expr::make(Op::Lt, {Expr::constant(1), Expr::constant(2)}), {}, {}};
+    Stmt always{
+        Stmt::Kind::If, -1, Expr::make(Op::Lt, {Expr::constant(1), Expr::constant(2)}), {}, {}};
     always.body.push_back(Stmt{Stmt::Kind::EmitSpike, -1, nullptr, {}, {}});
-    Stmt never{Stmt::Kind::If, -1, Expr::make(Op::Gt, {Expr::constant(1), Expr::constant(2)}), {}, {}};
+    Stmt never{
+        Stmt::Kind::If, -1, Expr::make(Op::Gt, {Expr::constant(1), Expr::constant(2)}), {}, {}};
     never.body.push_back(Stmt{Stmt::Kind::SetState, 0, Expr::constant(5), {}, {}});
     k.body = {always, never};
     nnc::passes::fold_constants(k);

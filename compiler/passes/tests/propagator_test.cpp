@@ -13,8 +13,9 @@ using nnc::passes::compute_propagator;
 nnc::ir::Program psc_exp(double tau_m, double tau_s) {
     return nnc::test::program_from_text(
         "neuron n {\n"
-        "  parameters { C_m = 250 pF; tau_m = " + std::to_string(tau_m) + " ms; tau_s = " +
-        std::to_string(tau_s) + " ms; I_e = 100 pA }\n"
+        "  parameters { C_m = 250 pF; tau_m = " +
+        std::to_string(tau_m) + " ms; tau_s = " + std::to_string(tau_s) +
+        " ms; I_e = 100 pA }\n"
         "  state { V = 0 mV; I = 0 pA }\n"
         "  equations { V' = -V / tau_m + (I + I_e + I_x) / C_m; I' = -I / tau_s }\n"
         "  input I_x : pA\n"
@@ -24,7 +25,8 @@ nnc::ir::Program psc_exp(double tau_m, double tau_s) {
 std::vector<double> defaults(const nnc::ir::NeuronModel& m) {
     std::vector<double> p;
     for (const auto& par : m.parameters)
-        p.push_back(nnc::ir::evaluate(*par.default_value, nnc::ir::Bindings{p, {}, {}, {}}).value());
+        p.push_back(
+            nnc::ir::evaluate(*par.default_value, nnc::ir::Bindings{p, {}, {}, {}}).value());
     return p;
 }
 
@@ -38,7 +40,8 @@ TEST(Propagator, MatchesTheClosedFormOfIafPscExp) {
     const auto& I = P.rows[1];
     EXPECT_NEAR(V.coef[0], std::exp(-h / tau_m), 1e-15);
     EXPECT_NEAR(V.coef[1],
-                tau_m * tau_s / (C * (tau_s - tau_m)) * (std::exp(-h / tau_s) - std::exp(-h / tau_m)),
+                tau_m * tau_s / (C * (tau_s - tau_m)) *
+                    (std::exp(-h / tau_s) - std::exp(-h / tau_m)),
                 1e-15);
     // Input and constant current act through (tau_m/C)(1 - exp(-h/tau_m)).
     EXPECT_NEAR(V.coef[2], tau_m / C * (1 - std::exp(-h / tau_m)), 1e-15);

@@ -31,9 +31,8 @@ using PopulationId = uint32_t;
 /// steps, so the fault is placed within a window [from_ms, to_ms] of model time.
 class NonFiniteState : public Error {
 public:
-    NonFiniteState(const std::string& message, PopulationId population_id,
-                   uint32_t state_variable, uint64_t neuron_index, double window_from_ms,
-                   double window_to_ms)
+    NonFiniteState(const std::string& message, PopulationId population_id, uint32_t state_variable,
+                   uint64_t neuron_index, double window_from_ms, double window_to_ms)
         : Error(message), population(population_id), state_index(state_variable),
           neuron(neuron_index), from_ms(window_from_ms), to_ms(window_to_ms) {}
 
@@ -63,8 +62,8 @@ struct Distribution {
 struct Connector {
     enum class Kind { AllToAll, OneToOne, FixedProbability, FixedIndegree };
     Kind kind = Kind::AllToAll;
-    double probability = 0.0; ///< FixedProbability: independent per (source, target) pair
-    uint64_t indegree = 0;    ///< FixedIndegree: sources drawn per target
+    double probability = 0.0;    ///< FixedProbability: independent per (source, target) pair
+    uint64_t indegree = 0;       ///< FixedIndegree: sources drawn per target
     bool allow_autapses = true;  ///< a neuron may connect to itself (same population only)
     bool allow_multapses = true; ///< FixedIndegree: a source may be drawn twice for a target
 };
