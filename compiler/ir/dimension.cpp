@@ -1,4 +1,5 @@
 #include "ir/dimension.h"
+#include <fmt/format.h>
 
 #include <utility>
 
@@ -67,6 +68,17 @@ std::string Dimension::unit_name() const {
     if (den_count == 0) return num;
     if (den_count == 1) return num + "/" + den;
     return num + "/(" + den + ")";
+}
+
+std::string number_text(double v) {
+    return fmt::format("{}", v);
+}
+
+std::string quantity_text(double v, const Dimension& d) {
+    if (d.dimensionless()) return number_text(v);
+    std::string unit = d.unit_name();
+    if (unit.starts_with("1/")) return number_text(v) + " / " + unit.substr(2);
+    return number_text(v) + " " + unit;
 }
 
 std::string Dimension::describe() const {

@@ -61,6 +61,13 @@ private:
     std::array<int8_t, Count> exp_{};
 };
 
+/// A number as the language writes it: shortest form that reads back the same.
+std::string number_text(double v);
+
+/// A literal of dimension `d` with value `v` in canonical units: "10 ms", "0.5 / ms",
+/// "3 mV*ms/pA^2"; just the number if dimensionless.
+std::string quantity_text(double v, const Dimension& d);
+
 namespace dims {
 inline constexpr Dimension time = Dimension::of(Dimension::Time);
 inline constexpr Dimension voltage = Dimension::of(Dimension::Voltage);

@@ -18,28 +18,30 @@ const char* solver_name(SolverKind s) {
     return "?";
 }
 
-std::string value(const ValueSpec& v) {
+std::string value(const ValueSpec& v, const Dimension& d) {
     switch (v.kind) {
     case ValueSpec::Kind::Constant:
-        return fmt::format("{:.17g}", v.a);
+        return quantity_text(v.a, d);
     case ValueSpec::Kind::Uniform:
-        return fmt::format("uniform({:.17g}, {:.17g})", v.a, v.b);
+        return fmt::format("uniform({}, {})", quantity_text(v.a, d), quantity_text(v.b, d));
     case ValueSpec::Kind::Normal:
-        return fmt::format("normal({:.17g}, {:.17g})", v.a, v.b);
+        return fmt::format("normal({}, {})", quantity_text(v.a, d), quantity_text(v.b, d));
     }
     return "?";
 }
 
-const char* connector_name(Connector::Kind k) {
-    switch (k) {
+std::string connector_text(const Connector& c) {
+    const std::string options =
+        fmt::format("autapses = {}, multapses = {}", c.allow_autapses, c.allow_multapses);
+    switch (c.kind) {
     case Connector::Kind::AllToAll:
-        return "all_to_all";
+        return fmt::format("all_to_all(autapses = {})", c.allow_autapses);
     case Connector::Kind::OneToOne:
-        return "one_to_one";
+        return "one_to_one()";
     case Connector::Kind::FixedProbability:
-        return "fixed_probability";
+        return fmt::format("fixed_probability({}, autapses = {})", c.probability, c.allow_autapses);
     case Connector::Kind::FixedIndegree:
-        return "fixed_indegree";
+        return fmt::format("fixed_indegree({}, {})", c.indegree, options);
     }
     return "?";
 }
@@ -87,31 +89,35 @@ std::string print_program(const Program& program) {
         const auto& m = program.models[size_t(p.model)];
         out += fmt::format("  population {} = {}[{}]\n", p.name, m.name, p.size);
         for (size_t i = 0; i < p.parameters.size(); ++i)
-            out += fmt::format("    {} = {:.17g}\n", m.parameters[i].name, p.parameters[i]);
+            out += fmt::format("    {} = {}\n", m.parameters[i].name,
+                               quantity_text(p.parameters[i], m.parameters[i].dim));
         for (size_t i = 0; i < p.initial.size(); ++i)
-            out += fmt::format("    {}(0) = {}\n", m.states[i].name, value(p.initial[i]));
+            out += fmt::format("    {}(0) = {}\n", m.states[i].name,
+                               value(p.initial[i], m.states[i].dim));
     }
     for (const auto& pr : n.projections) {
         const auto& src = n.populations[size_t(pr.source)];
         const auto& tgt = n.populations[size_t(pr.target)];
-        const auto& c = pr.connector;
-        out += fmt::format("  project {} -> {}: {}(p = {:g}, k = {}, autapses = {}, multapses = "
-                           "{}), weight {}, delay {} ms, receptor {}\n",
-                           src.name, tgt.name, connector_name(c.kind), c.probability, c.indegree,
-                           c.allow_autapses, c.allow_multapses, value(pr.weight), value(pr.delay),
-                           program.models[size_t(tgt.model)].receptors[size_t(pr.receptor)].name);
+        const auto& receptor = program.models[size_t(tgt.model)].receptors[size_t(pr.receptor)];
+        out += fmt::format("  project {} -> {}: {}, weight {}, delay {}, receptor {}\n", src.name,
+                           tgt.name, connector_text(pr.connector),
+                           value(pr.weight, receptor.weight_dim), value(pr.delay, dims::time),
+                           receptor.name);
     }
     for (const auto& s : n.stimuli) {
         const auto& tgt = n.populations[size_t(s.target)];
-        if (s.kind == Stimulus::Kind::Poisson)
+        const auto& model = program.models[size_t(tgt.model)];
+        if (s.kind == Stimulus::Kind::Poisson) {
+            const auto& receptor = model.receptors[size_t(s.receptor)];
             out +=
-                fmt::format("  stimulate {} with poisson({:.17g} Hz) weight {:.17g} receptor {}\n",
-                            tgt.name, s.rate_hz, s.weight,
-                            program.models[size_t(tgt.model)].receptors[size_t(s.receptor)].name);
-        else
-            out += fmt::format("  stimulate {} with dc({:.17g}, {:g} ms to {:g} ms) into {}\n",
-                               tgt.name, s.amplitude, s.start_ms, s.stop_ms,
-                               program.models[size_t(tgt.model)].inputs[size_t(s.input)].name);
+                fmt::format("  stimulate {} with poisson({} Hz) weight {} receptor {}\n", tgt.name,
+                            s.rate_hz, quantity_text(s.weight, receptor.weight_dim), receptor.name);
+        } else {
+            const auto& input = model.inputs[size_t(s.input)];
+            out += fmt::format("  stimulate {} with dc({}, {} ms to {} ms) into {}\n", tgt.name,
+                               quantity_text(s.amplitude, input.dim), s.start_ms, s.stop_ms,
+                               input.name);
+        }
     }
     for (const auto& r : n.spike_recorders)
         out += fmt::format("  record spikes of {}\n", n.populations[size_t(r.population)].name);

@@ -72,17 +72,6 @@ std::string dimension_text(const Dimension& d) {
     return words == unit ? unit : fmt::format("{} ({})", unit, words);
 }
 
-std::string number_text(double v) {
-    return fmt::format("{}", v);
-}
-
-std::string quantity_text(double v, const Dimension& d) {
-    if (d.dimensionless()) return number_text(v);
-    std::string unit = d.unit_name();
-    if (unit.starts_with("1/")) return number_text(v) + " / " + unit.substr(2);
-    return number_text(v) + " " + unit;
-}
-
 std::string location_text(const SourceManager& sources, SourceLoc at) {
     return fmt::format("{}:{}:{}", sources.name(at.file), at.line, at.col);
 }

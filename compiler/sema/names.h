@@ -32,12 +32,7 @@ std::string join_names(const std::vector<std::string>& names, bool quote = false
 /// "mV (voltage)", "mV*ms/pA^2" where there is no common name, "dimensionless".
 std::string dimension_text(const Dimension& d);
 
-/// A number as the language writes it: shortest form that reads back the same.
-std::string number_text(double v);
-
-/// A literal of dimension `d` with value `v` in canonical units: "10 ms", "0.5 / ms",
-/// "3 mV*ms/pA^2"; just the number if dimensionless.
-std::string quantity_text(double v, const Dimension& d);
+// number_text and quantity_text live beside Dimension (ir/dimension.h).
 
 /// "file:line:col" of a location.
 std::string location_text(const SourceManager& sources, SourceLoc at);

@@ -202,7 +202,19 @@ TEST(RunOutput, DumpIrShowsTheSolverAndTheKernel) {
     EXPECT_EQ(run_nnc("dump-ir examples/brunel2000.nml --after=nonsense").exit_code, 2);
 }
 
-} // namespace
+TEST(RunOutput, DumpIrListsTheElaboratedNetworkInCanonicalUnits) {
+    auto r = run_nnc("dump-ir tests/end_to_end/models/two_populations_small.nml");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const char* line :
+         {"    C_m = 250 pF\n", "    V_m(0) = uniform(-70 mV, -55 mV)\n",
+          "  project E -> E: fixed_indegree(20, autapses = false, multapses = true), weight 60 pA, "
+          "delay 1.5 ms, receptor exc\n",
+          "  project E -> I: fixed_probability(0.1, autapses = true), weight 0.5 mV, delay "
+          "normal(2 ms, 0.5 ms), receptor exc\n",
+          "  stimulate E with poisson(6000 Hz) weight 40 pA receptor exc\n",
+          "  stimulate I with dc(400 pA, 20 ms to 150 ms) into I_stim\n"})
+        EXPECT_NE(r.out.find(line), std::string::npos) << "'" << line << "' missing in\n" << r.out;
+}
 
 TEST(RunOutput, RunawayStateStopsWithALocatedErrorAndKeepsTheSpikesSoFar) {
     auto dir = scratch_dir("runaway");
@@ -237,3 +249,5 @@ TEST(RunOutput, DurationTakesATimeWithUnitOrBareMilliseconds) {
               std::string::npos)
         << voltage.err;
 }
+
+} // namespace
