@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <memory>
 
@@ -25,6 +26,18 @@ using antlr4::Token;
 using grammar::NmlLexer;
 using grammar::NmlParser;
 using namespace frontend_detail;
+
+/// `µm`, `μs`: the micro sign U+00B5 or the Greek mu U+03BC (in UTF-8) followed by ASCII
+/// letters; sema decides whether it is a unit.
+bool is_micro_unit(std::string_view text) {
+    for (std::string_view mu : {"\xC2\xB5", "\xCE\xBC"}) {
+        if (!text.starts_with(mu) || text.size() == mu.size()) continue;
+        std::string_view rest = text.substr(mu.size());
+        return std::all_of(rest.begin(), rest.end(),
+                           [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+    }
+    return false;
+}
 
 /// After this many syntax errors in one file the rest is skipped: random bytes would
 /// otherwise produce one error per few characters.
@@ -264,6 +277,12 @@ bool prescan(antlr4::CommonTokenStream& tokens, SyntaxReporter& reporter) {
             break;
         }
         case NmlLexer::BAD_ID:
+            // `µs`, `µm`: the micro sign (or Greek mu) before a unit is what people write.
+            if (is_micro_unit(token_text(reporter.source(), token))) {
+                if (auto* writable = dynamic_cast<antlr4::WritableToken*>(token))
+                    writable->setType(NmlLexer::ID);
+                break;
+            }
             reporter.error(reporter.range(token),
                            fmt::format("invalid character in the name {}",
                                        quote(token_text(reporter.source(), token))),

@@ -540,6 +540,16 @@ TEST(SyntaxErrors, BadCharactersAndStrings) {
     EXPECT_LT(out.find("1:33"), out.find("2:8"));
 }
 
+TEST(SyntaxErrors, MicroSignBeforeAUnitIsAName) {
+    Session s;
+    // U+00B5 (micro sign) and U+03BC (Greek mu) both appear in published parameter tables.
+    EXPECT_TRUE(s.parse("network n { let a = 10 \xC2\xB5s; let b = 2 \xCE\xBCm }\n", "micro.nml"))
+        << s.output();
+    EXPECT_EQ(s.diags.error_count(), 0u) << s.output();
+    EXPECT_FALSE(s.parse("network n { let a = 10 \xC2\xB5_s }\n", "micro2.nml"));
+    EXPECT_NE(s.output().find("invalid character in the name"), std::string::npos) << s.output();
+}
+
 // ---------------------------------------------------------------------------------------
 // Garbage never crashes
 
