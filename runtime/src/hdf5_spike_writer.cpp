@@ -104,6 +104,24 @@ public:
               fmt::format("cannot write attribute '{}'", name));
     }
 
+    /// SONATA's `sorting` attribute: an enumeration over uint8 (none = 0, by_id = 1,
+    /// by_time = 2), the type libsonata reads it as.
+    void sorting_attribute(hid_t object, uint8_t value) const {
+        Handle type(H5Tenum_create(H5T_STD_U8LE), H5Tclose);
+        if (!type.ok()) fail("cannot create the sorting enumeration");
+        const char* names[] = {"none", "by_id", "by_time"};
+        for (uint8_t v = 0; v < 3; ++v)
+            check(H5Tenum_insert(type.get(), names[v], &v),
+                  "cannot create the sorting enumeration");
+        Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+        if (!space.ok()) fail("cannot create dataspace");
+        Handle attr(
+            H5Acreate2(object, "sorting", type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+            H5Aclose);
+        if (!attr.ok()) fail("cannot create attribute 'sorting'");
+        check(H5Awrite(attr.get(), type.get(), &value), "cannot write attribute 'sorting'");
+    }
+
     /// A one-dimensional dataset of n elements; returns it open for attributes.
     Handle dataset(hid_t group, const char* name, hid_t file_type, hid_t memory_type,
                    const void* data, uint64_t n) const {
@@ -125,7 +143,7 @@ public:
             H5Gcreate2(spikes_group, pop.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
             H5Gclose);
         if (!group.ok()) fail(fmt::format("cannot create group /spikes/{}", pop.name));
-        string_attribute(group.get(), "sorting", "by_time");
+        sorting_attribute(group.get(), 2); // by_time: spikes are recorded as they happen
 
         static const SpikeRecord no_spikes;
         const SpikeRecord& s = pop.spikes ? *pop.spikes : no_spikes;

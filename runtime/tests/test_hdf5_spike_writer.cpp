@@ -56,6 +56,26 @@ public:
         return values;
     }
 
+    /// The name of the value of an enumerated attribute.
+    std::string enum_attribute(const std::string& object, const std::string& name) const {
+        const hid_t attr =
+            H5Aopen_by_name(file_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT);
+        EXPECT_GE(attr, 0) << object << " @" << name;
+        if (attr < 0) return {};
+        const hid_t type = H5Aget_type(attr);
+        EXPECT_EQ(H5Tget_class(type), H5T_ENUM);
+        const hid_t base = H5Tget_super(type);
+        EXPECT_TRUE(H5Tequal(base, H5T_STD_U8LE) > 0) << "SONATA's enumerations are over uint8";
+        uint8_t value = 255;
+        EXPECT_GE(H5Aread(attr, type, &value), 0);
+        char text[32] = {};
+        EXPECT_GE(H5Tenum_nameof(type, &value, text, sizeof text), 0);
+        H5Tclose(base);
+        H5Tclose(type);
+        H5Aclose(attr);
+        return text;
+    }
+
     std::string string_attribute(const std::string& object, const std::string& name) const {
         const hid_t attr =
             H5Aopen_by_name(file_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT);
@@ -104,14 +124,14 @@ TEST(Hdf5SpikeWriter, WritesSonataLayout) {
     EXPECT_EQ(r.read<uint64_t>("/spikes/exc/node_ids", H5T_STD_U64LE, H5T_NATIVE_UINT64),
               a.node_ids);
     EXPECT_EQ(r.string_attribute("/spikes/exc/timestamps", "units"), "ms");
-    EXPECT_EQ(r.string_attribute("/spikes/exc", "sorting"), "by_time");
+    EXPECT_EQ(r.enum_attribute("/spikes/exc", "sorting"), "by_time");
     // An empty population has zero-length datasets of the same types.
     EXPECT_TRUE(r.exists("/spikes/inh/timestamps"));
     EXPECT_TRUE(r.exists("/spikes/inh/node_ids"));
     EXPECT_TRUE(
         r.read<double>("/spikes/inh/timestamps", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE).empty());
     EXPECT_TRUE(r.read<uint64_t>("/spikes/inh/node_ids", H5T_STD_U64LE, H5T_NATIVE_UINT64).empty());
-    EXPECT_EQ(r.string_attribute("/spikes/inh", "sorting"), "by_time");
+    EXPECT_EQ(r.enum_attribute("/spikes/inh", "sorting"), "by_time");
     std::remove(path.c_str());
 }
 
