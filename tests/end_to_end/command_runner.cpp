@@ -29,10 +29,14 @@ std::string scratch_dir(const std::string& name) {
 }
 
 CommandResult run_nnc(const std::string& args) {
+    return run_command("'" NNC_BINARY "' " + args);
+}
+
+CommandResult run_command(const std::string& command) {
     auto dir = std::filesystem::path(scratch_dir("cmd"));
     auto out = dir / "stdout", err = dir / "stderr";
-    std::string cmd = "cd '" NNC_SOURCE_DIR "' && '" NNC_BINARY "' " + args + " >'" + out.string() +
-                      "' 2>'" + err.string() + "' </dev/null";
+    std::string cmd = "cd '" NNC_SOURCE_DIR "' && " + command + " >'" + out.string() + "' 2>'" +
+                      err.string() + "' </dev/null";
     int status = std::system(cmd.c_str());
     CommandResult r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

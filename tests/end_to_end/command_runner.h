@@ -11,6 +11,9 @@ struct CommandResult {
     std::string err; ///< standard error
 };
 
+/// Runs a shell command line from the source directory.
+CommandResult run_command(const std::string& command);
+
 /// Runs `nnc ARGS` (ARGS is passed to the shell as written) from the source directory.
 CommandResult run_nnc(const std::string& args);
 

@@ -13,12 +13,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <memory>
 #include <string>
 #include <vector>
 
 namespace {
 
+using nnc::test::run_command;
 using nnc::test::run_nnc;
 using nnc::test::scratch_dir;
 
@@ -142,13 +142,9 @@ TEST(RunOutput, H5dumpShowsTheSonataLayout) {
     ASSERT_EQ(
         run_nnc("run -q examples/brunel2000.nml -D scale=0.05 --duration 50 -o " + out).exit_code,
         0);
-    std::string cmd = "h5dump -H " + out + " 2>&1";
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-    ASSERT_TRUE(pipe);
-    std::string text;
-    char buf[4096];
-    while (size_t n = fread(buf, 1, sizeof buf, pipe.get()))
-        text.append(buf, n);
+    auto dump = run_command("h5dump -H " + out);
+    ASSERT_EQ(dump.exit_code, 0) << dump.err;
+    const std::string& text = dump.out;
     for (const char* s :
          {"GROUP \"spikes\"", "GROUP \"E\"", "GROUP \"I\"", "DATASET \"timestamps\"",
           "DATASET \"node_ids\"", "H5T_IEEE_F64LE", "H5T_STD_U64LE"})
@@ -223,16 +219,11 @@ with h5py.File(sys.argv[1], "r") as f:
 )";
     const std::string script_path = dir + "/read.py";
     std::ofstream(script_path) << script;
-    std::string cmd = python + " " + script_path + " " + out + " 2>&1";
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-    ASSERT_TRUE(pipe);
-    std::string text;
-    char buf[4096];
-    while (size_t n = fread(buf, 1, sizeof buf, pipe.get()))
-        text.append(buf, n);
+    auto read = run_command(python + " " + script_path + " " + out);
+    EXPECT_EQ(read.exit_code, 0) << read.err;
     const auto e = read_spikes(out, "E");
     const auto i = read_spikes(out, "I");
-    EXPECT_EQ(text,
+    EXPECT_EQ(read.out,
               fmt::format("E by_time ms {}\nI by_time ms {}\n", e.times.size(), i.times.size()));
 }
 
