@@ -9,8 +9,10 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <functional>
 #include <iostream>
+#include <unistd.h>
 
 namespace nnc::driver {
 
@@ -38,6 +40,22 @@ void report_non_finite_state(DiagnosticEngine& diags, const ir::Program& program
     diags.error(at, message, hint);
     diags.note(population.range,
                fmt::format("in population '{}' of model '{}'", population.name, model.name));
+}
+
+/// Why `path` cannot be written, or empty if it can: checked before a run, so that a long
+/// simulation does not end in an unwritable path.
+std::string output_problem(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path file(path);
+    if (fs::is_directory(file, ec)) return "it is a directory";
+    if (fs::exists(file, ec)) return access(path.c_str(), W_OK) == 0 ? "" : "it is not writable";
+    const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
+    if (!fs::is_directory(dir, ec))
+        return fmt::format("the directory '{}' does not exist", dir.string());
+    if (access(dir.c_str(), W_OK | X_OK) != 0)
+        return fmt::format("the directory '{}' is not writable", dir.string());
+    return {};
 }
 
 } // namespace
@@ -97,6 +115,14 @@ int run_command(const RunOptions& options) {
                                     "add a `network NAME { ... }` block, or use `nnc check` to "
                                     "check models alone");
         return exit_model_error;
+    }
+    if (!options.output.empty()) {
+        if (auto problem = output_problem(options.output); !problem.empty()) {
+            session.diagnostics().error(
+                fmt::format("cannot write the output file '{}': {}", options.output, problem),
+                "choose another path with -o");
+            return exit_runtime_error;
+        }
     }
     auto& settings = program.network->simulation;
     if (options.seed >= 0) settings.seed = uint64_t(options.seed);

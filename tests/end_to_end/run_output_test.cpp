@@ -168,11 +168,20 @@ TEST(RunOutput, SameSeedSameSpikesOtherSeedOtherSpikes) {
     }
 }
 
-TEST(RunOutput, UnwritableOutputIsARuntimeErrorNamingThePath) {
-    auto r = run_nnc("run -q examples/brunel2000.nml -D scale=0.02 --duration 10 -o "
+TEST(RunOutput, UnwritableOutputIsRefusedBeforeTheRun) {
+    // Ten minutes of model time would take a while: the path must be refused before.
+    auto r = run_nnc("run examples/brunel2000.nml -D scale=0.02 --duration '600 s' -o "
                      "/nonexistent-dir/out.h5");
     EXPECT_EQ(r.exit_code, 3) << r.err;
-    EXPECT_NE(r.err.find("/nonexistent-dir/out.h5"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("cannot write the output file '/nonexistent-dir/out.h5': the directory "
+                         "'/nonexistent-dir' does not exist"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.out, "") << "nothing was simulated";
+    auto dir = scratch_dir("output-is-dir");
+    auto d = run_nnc("run -q examples/brunel2000.nml -D scale=0.02 --duration 10 -o " + dir);
+    EXPECT_EQ(d.exit_code, 3);
+    EXPECT_NE(d.err.find("it is a directory"), std::string::npos) << d.err;
 }
 
 TEST(RunOutput, VersionAndHelp) {
