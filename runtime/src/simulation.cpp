@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <fstream>
 #include <limits>
 #include <optional>
 
@@ -133,6 +134,7 @@ struct Simulation::Impl {
     void prepare_run();
     void do_step();
     void check_finite(double from_ms) const; ///< throws NonFiniteState
+    void check_memory() const;
 };
 
 uint16_t Simulation::Impl::constant_delay_steps(double delay_ms) const {
@@ -415,13 +417,66 @@ void Simulation::record_spikes(PopulationId pop) {
     impl_->pop(pop, "record_spikes").recorder.enable();
 }
 
+/// Bytes of memory available to this process now (MemAvailable), or 0 if unknown.
+uint64_t available_memory() {
+    std::ifstream meminfo("/proc/meminfo");
+    std::string key;
+    uint64_t kib = 0;
+    std::string unit;
+    while (meminfo >> key >> kib >> unit)
+        if (key == "MemAvailable:") return kib * 1024;
+    return 0;
+}
+
+void Simulation::Impl::check_memory() const {
+    // Expected synapses and their tables; while a projection is built its target lists
+    // (4 bytes a synapse) exist beside the tables, so the largest one adds to the peak.
+    double synapses = 0.0, bytes = 0.0, largest = 0.0;
+    for (const Projection& pr : projections) {
+        const double ns = double(pops[pr.spec.source]->size());
+        const double nt = double(pops[pr.spec.target]->size());
+        const Connector& c = pr.spec.connector;
+        double n = 0.0;
+        switch (c.kind) {
+        case Connector::Kind::AllToAll:
+            n = ns * nt;
+            break;
+        case Connector::Kind::OneToOne:
+            n = std::min(ns, nt);
+            break;
+        case Connector::Kind::FixedProbability:
+            n = c.probability * ns * nt;
+            break;
+        case Connector::Kind::FixedIndegree:
+            n = double(c.indegree) * nt;
+            break;
+        }
+        const double per_synapse = 4.0 + (pr.spec.weight.is_constant() ? 0.0 : 4.0) +
+                                   (pr.spec.delay_ms.is_constant() ? 0.0 : 2.0);
+        synapses += n;
+        bytes += n * per_synapse + 8.0 * ns;
+        largest = std::max(largest, n);
+    }
+    bytes += 4.0 * largest;
+    const uint64_t available = available_memory();
+    if (available != 0 && bytes > 0.9 * double(available))
+        throw Error(fmt::format("the network has about {:.3g} synapses, which need about {:.1f} "
+                                "GiB of memory; {:.1f} GiB are available",
+                                synapses, bytes / 0x1p30, double(available) / 0x1p30));
+}
+
 void Simulation::build() {
     Impl& m = *impl_;
     if (m.built) return;
     const double dt = m.config.dt_ms;
 
-    for (uint32_t i = 0; i < m.projections.size(); ++i)
-        m.build_projection(i);
+    m.check_memory();
+    try {
+        for (uint32_t i = 0; i < m.projections.size(); ++i)
+            m.build_projection(i);
+    } catch (const std::bad_alloc&) {
+        throw Error("out of memory while creating the synapses");
+    }
 
     // Ring buffers: as many slots as the longest delay into the population, plus one.
     std::vector<uint32_t> max_delay(m.pops.size(), 0);

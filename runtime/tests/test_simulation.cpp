@@ -451,6 +451,22 @@ TEST(Simulation, NonFiniteStateStopsTheRunAndNamesTheNeuron) {
     EXPECT_LE(sim.steps_done(), 5u + 16u);
 }
 
+TEST(Simulation, ANetworkTooLargeForMemoryIsRefusedBeforeAllocating) {
+    Simulation sim(config());
+    const auto a = sim.add_population(lif_population("a", 2'000'000));
+    // 4e12 synapses: terabytes, more than any test machine has.
+    sim.add_projection(projection(a, a, Connector{}, Distribution::constant(1),
+                                  Distribution::constant(1)));
+    try {
+        sim.build();
+        FAIL() << "built 4e12 synapses";
+    } catch (const Error& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find("about 4e+12 synapses"), std::string::npos) << message;
+        EXPECT_NE(message.find("GiB are available"), std::string::npos) << message;
+    }
+}
+
 TEST(Simulation, NothingCanBeAddedAfterBuild) {
     Simulation sim(config());
     const auto a = sim.add_population(lif_population("a", 10));
