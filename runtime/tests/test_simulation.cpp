@@ -455,8 +455,8 @@ TEST(Simulation, ANetworkTooLargeForMemoryIsRefusedBeforeAllocating) {
     Simulation sim(config());
     const auto a = sim.add_population(lif_population("a", 2'000'000));
     // 4e12 synapses: terabytes, more than any test machine has.
-    sim.add_projection(projection(a, a, Connector{}, Distribution::constant(1),
-                                  Distribution::constant(1)));
+    sim.add_projection(
+        projection(a, a, Connector{}, Distribution::constant(1), Distribution::constant(1)));
     try {
         sim.build();
         FAIL() << "built 4e12 synapses";
