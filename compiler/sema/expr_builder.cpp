@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cmath>
 
 namespace nnc::sema {
@@ -83,11 +84,30 @@ std::optional<double> bare_literal(const ast::Expr& e) {
     return std::nullopt;
 }
 
-std::string literal_hint(const ast::Expr& bare_side, const Dimension& wanted) {
-    auto v = bare_literal(bare_side);
-    if (!v || wanted.dimensionless()) return {};
-    return fmt::format("write `{}`: a number without a unit is dimensionless",
-                       quantity_text(*v, wanted));
+std::string literal_hint(const ast::Expr& literal, const Dimension& wanted) {
+    if (wanted.dimensionless()) return {};
+    if (auto v = bare_literal(literal))
+        return fmt::format("write `{}`: a number without a unit is dimensionless",
+                           quantity_text(*v, wanted));
+    // `5 mS` for `5 ms`, `1 MV` for `1 mV`: a unit that differs from a wanted one by case.
+    const ast::Expr* e = &literal;
+    while (e->kind == ast::ExprKind::Unary && e->args.size() == 1)
+        e = e->args[0].get();
+    if (e->kind != ast::ExprKind::Number || e->unit.empty()) return {};
+    auto written = lookup_unit(e->unit);
+    if (!written || written->dim == wanted) return {};
+    auto lower = [](std::string s) {
+        for (char& c : s)
+            c = char(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+    };
+    for (const auto& name : common_unit_names()) {
+        auto unit = lookup_unit(name);
+        if (name != e->unit && lower(name) == lower(e->unit) && unit && unit->dim == wanted)
+            return fmt::format("`{}` is a unit of {}; did you mean `{}`?", e->unit,
+                               written->dim.describe(), name);
+    }
+    return {};
 }
 
 void ExprBuilder::problem(SourceRange at, std::string message, std::string hint, bool dim) {

@@ -95,9 +95,10 @@ private:
 /// The value of `e` if it is a number written without a unit (`10`, `-70`).
 std::optional<double> bare_literal(const ast::Expr& e);
 
-/// "write `0 pA`: ..." when one operand is a bare number and the other has a dimension;
-/// empty otherwise.
-std::string literal_hint(const ast::Expr& bare_side, const Dimension& wanted);
+/// For a literal of the wrong dimension: "write `0 pA`: ..." when it is a bare number,
+/// "`mS` is a unit of conductance; did you mean `ms`?" when its unit differs from a wanted
+/// one by case; empty otherwise.
+std::string literal_hint(const ast::Expr& literal, const Dimension& wanted);
 
 /// The language's math functions (for "did you mean").
 const std::vector<std::string>& math_function_names();

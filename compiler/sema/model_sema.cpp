@@ -316,7 +316,7 @@ private:
                                            "side {}' is {}, the right side is {}",
                                            ode.var, ode.var, dimension_text(want),
                                            dimension_text(rhs.dim)),
-                               rhs.dim.dimensionless() ? literal_hint(*ode.rhs, want) : "", true};
+                               literal_hint(*ode.rhs, want), true};
             };
             auto rhs = build(*ode.rhs, vis, check);
             if (rhs) m_.odes.push_back(ir::Ode{s->index, rhs, ode.range});
@@ -346,8 +346,7 @@ private:
                                     "right side is {}",
                                     st.target, st.target, dimension_text(state.dim),
                                     dimension_text(v.dim));
-            return Problem{st.value->range, message,
-                           v.dim.dimensionless() ? literal_hint(*st.value, want) : "", true};
+            return Problem{st.value->range, message, literal_hint(*st.value, want), true};
         };
         auto value = build(*st.value, vis, check);
         if (!value) return std::nullopt;
@@ -512,7 +511,7 @@ private:
             return Problem{
                 st.value->range,
                 fmt::format("a refractory period is a time, but this is {}", dimension_text(v.dim)),
-                v.dim.dimensionless() ? literal_hint(*st.value, dims::time) : "", true};
+                literal_hint(*st.value, dims::time), true};
         };
         if (st.value) out.refractory_period = build(*st.value, vis, check);
         for (const auto& b : st.clamped) {

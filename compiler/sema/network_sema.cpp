@@ -136,7 +136,7 @@ private:
         error(e.range,
               fmt::format("dimension mismatch: {} is {}, but this value is {}", what,
                           dimension_text(want), dimension_text(q.dim)),
-              q.dim.dimensionless() ? literal_hint(e, want) : "");
+              literal_hint(e, want));
         return false;
     }
 
@@ -191,7 +191,7 @@ private:
                 error(ov->range,
                       fmt::format("dimension mismatch in -D {}: '{}' is {}, the new value is {}",
                                   b.name, b.name, dimension_text(q->dim), dimension_text(nq->dim)),
-                      nq->dim.dimensionless() ? literal_hint(*ov->value, q->dim) : "");
+                      literal_hint(*ov->value, q->dim));
                 c.ok = false;
             }
             if (nq) c.q = *nq;

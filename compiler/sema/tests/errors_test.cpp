@@ -411,3 +411,18 @@ TEST(SemaErrors, RefractoryAndThresholdRules) {
     EXPECT_TRUE(contains(s.text(), "test.nml:4:35: error: `emit` is not allowed in a receptor "
                                    "handler"));
 }
+
+TEST(SemaErrors, AUnitThatDiffersByCaseFromTheWantedOneIsPointedOut) {
+    Sema s;
+    auto p = s.analyse(with_lif(R"(network n {
+    population P = lif[10] { tau_m = 5 mS; V_m = 1 MV }
+}
+)"));
+    EXPECT_FALSE(p);
+    EXPECT_TRUE(contains(s.text(), "test.nml:14:38: error: dimension mismatch: parameter 'tau_m' "
+                                   "of lif is ms (time), but this value is nS (conductance)\n"))
+        << s.text();
+    EXPECT_TRUE(contains(s.text(), "hint: `mS` is a unit of conductance; did you mean `ms`?\n"))
+        << s.text();
+    EXPECT_EQ(s.diags.error_count(), 1u) << "1 MV is a voltage, if a large one: " << s.text();
+}
