@@ -28,7 +28,7 @@ void add_compile_options(CLI::App* cmd, CompileOptions& o) {
 
 int main(int argc, char** argv) {
     CLI::App app{"nnc — a compiler for spiking neural-network models.\n"
-                 "Checks a model written in the nnc language (neurons, synapses, networks, with "
+                 "Checks a model written in the nnc language (neurons and networks, with "
                  "physical units), compiles it with LLVM and runs it."};
     app.set_version_flag("--version", std::string("nnc ") + NNC_VERSION);
     app.require_subcommand(1);
@@ -49,7 +49,13 @@ int main(int argc, char** argv) {
                         "model time to simulate, overriding the model's `duration`: a time "
                         "such as '2 s' or '500 ms'; a bare number is in ms");
     run_cmd->add_option("--seed", run.seed, "random seed (overrides the model's `seed`)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Validator(
+            [](std::string& text) {
+                return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos
+                           ? std::string{}
+                           : "a seed is a whole number >= 0, not '" + text + "'";
+            },
+            ""));
     run_cmd->add_flag("-q,--quiet", run.quiet, "print nothing but errors");
 
     DumpIrOptions dump;
@@ -62,6 +68,17 @@ int main(int argc, char** argv) {
     // --print-passes needs no file.
     dump_cmd->get_option("file")->required(false);
 
+    // CLI11 would only say that a subcommand is required.
+    const auto is_command = [&](const std::string& name) {
+        for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+            if (sub->check_name(name)) return true;
+        return false;
+    };
+    if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
+        std::cerr << "nnc: error: unknown command '" << argv[1]
+                  << "'\nhint: the commands are check, run and dump-ir; see nnc --help\n";
+        return exit_usage_error;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -251,8 +251,11 @@ bool prescan(antlr4::CommonTokenStream& tokens, SyntaxReporter& reporter) {
     tokens.fill();
     std::vector<Token*> all = tokens.getTokens();
     unsigned depth = 0;
+    int previous = -1; ///< type of the last token on the parser's channel
     for (size_t i = 0; i < all.size(); ++i) {
         Token* token = all[i];
+        const int before = previous;
+        if (token->getChannel() == Token::DEFAULT_CHANNEL) previous = int(token->getType());
         switch (token->getType()) {
         case NmlLexer::ERROR_CHAR: {
             // One report for a run of stray characters on one line.
@@ -277,8 +280,11 @@ bool prescan(antlr4::CommonTokenStream& tokens, SyntaxReporter& reporter) {
             break;
         }
         case NmlLexer::BAD_ID:
-            // `µs`, `µm`: the micro sign (or Greek mu) before a unit is what people write.
-            if (is_micro_unit(token_text(reporter.source(), token))) {
+            // `10 µs`, `mV/µs`, `: µA`: the micro sign (or Greek mu) before a unit is what
+            // people write. Only where a unit can stand, so that no name is declared with it.
+            if (is_micro_unit(token_text(reporter.source(), token)) &&
+                (before == NmlLexer::NUMBER || before == NmlLexer::STAR ||
+                 before == NmlLexer::SLASH || before == NmlLexer::COLON)) {
                 if (auto* writable = dynamic_cast<antlr4::WritableToken*>(token))
                     writable->setType(NmlLexer::ID);
                 break;

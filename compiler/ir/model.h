@@ -121,6 +121,9 @@ struct Connector {
     bool allow_multapses = true;
 };
 
+/// The longest delay in time steps that the runtime's connection tables hold (uint16).
+inline constexpr uint64_t max_delay_steps = 65535;
+
 struct Projection {
     int source = -1; ///< population index
     int target = -1;

@@ -613,7 +613,24 @@ std::vector<std::string> ModelScope::visible_names() const {
 
 } // namespace
 
+namespace {
+
+/// A number other than 1 inside a unit (`2 pA`): the declaration would ignore it.
+const ast::Expr* number_in_unit(const ast::Expr& e) {
+    if (e.kind == ast::ExprKind::Number && e.number != 1.0) return &e;
+    for (const auto& a : e.args)
+        if (const ast::Expr* found = a ? number_in_unit(*a) : nullptr) return found;
+    return nullptr;
+}
+
+} // namespace
+
 std::optional<Dimension> unit_dimension(const ast::Expr& e, DiagnosticEngine& diags) {
+    if (const ast::Expr* number = number_in_unit(e)) {
+        diags.error(number->range, "expected a unit, not a quantity",
+                    "a declaration takes only the unit, such as `pA` or `mV/ms`");
+        return std::nullopt;
+    }
     std::vector<Problem> problems;
     UnitScope scope;
     auto r = ExprBuilder(scope, problems, true).build(e);

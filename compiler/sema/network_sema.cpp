@@ -185,7 +185,9 @@ private:
         for (const auto& o : overrides_)
             if (o.name == b.name) ov = &o; // the last one wins
         if (ov && ov->value) {
+            overriding_ = &b.name;
             auto nq = evaluate(*ov->value);
+            overriding_ = nullptr;
             c.ok = c.ok && nq.has_value();
             if (nq && q && nq->dim != q->dim) {
                 error(ov->range,
@@ -712,6 +714,16 @@ private:
                           fmt::format("{} {} ms is shorter than the time step {} ms", what,
                                       number_text(shortest), number_text(dt)),
                           "a spike needs at least one time step to arrive");
+                } else if (double longest = d->kind == ir::ValueSpec::Kind::Uniform ? d->b : d->a;
+                           std::round(longest / dt) > double(ir::max_delay_steps)) {
+                    error(delay->value->range,
+                          fmt::format("{} {} ms is {} time steps; at most {} are supported",
+                                      d->kind == ir::ValueSpec::Kind::Uniform ? "the longest delay"
+                                                                              : "a delay of",
+                                      number_text(longest), number_text(std::round(longest / dt)),
+                                      ir::max_delay_steps),
+                          fmt::format("with dt = {} ms, delays reach up to {} ms", number_text(dt),
+                                      number_text(double(ir::max_delay_steps) * dt)));
                 } else {
                     out.delay = *d;
                 }
@@ -862,6 +874,7 @@ private:
     const std::vector<ir::NeuronModel>& models_;
     const std::vector<bool>& model_ok_;
     const std::vector<ConstantOverride>& overrides_;
+    const std::string* overriding_ = nullptr; ///< the constant whose -D value is evaluated
     DiagnosticEngine& diags_;
     ir::Network out_;
     size_t item_ = 0;
@@ -877,6 +890,11 @@ Resolution NetworkScope::resolve(const std::string& name) const {
     const Constant* c = e_.find_constant(name);
     auto let = e_.let_items_.find(name);
     if (!c && let == e_.let_items_.end()) return {};
+    if ((!c || c->item >= e_.item_) && e_.overriding_)
+        return Resolution::forbidden(
+            fmt::format("constant '{}' is not defined before `let {}`", name, *e_.overriding_),
+            fmt::format("a -D value may use the constants defined above `let {}`",
+                        *e_.overriding_));
     if (!c || c->item >= e_.item_)
         return Resolution::forbidden(fmt::format("constant '{}' is used before its `let`", name),
                                      fmt::format("move `let {} = ...` above this line", name));

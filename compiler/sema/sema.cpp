@@ -30,6 +30,13 @@ std::optional<ir::Program> analyse(const LoadedProgram& program,
             out.models.push_back(std::move(result.model));
             model_ok.push_back(result.ok);
         }
+        if (&file != &program.files.back() && !file.networks.empty())
+            diags.warning(file.networks[0].name_range,
+                          fmt::format("network '{}' is in an imported file, so it is neither "
+                                      "checked nor run",
+                                      file.networks[0].name),
+                          "only the network of the file given to nnc runs; import files that "
+                          "hold models alone");
         for (size_t i = 1; i < file.networks.size(); ++i) {
             diags.error(file.networks[i].name_range, "a file can hold only one network",
                         "move the other network into a file of its own");

@@ -70,9 +70,9 @@ std::optional<Unit> lookup_unit(std::string_view name) {
 
 const std::vector<std::string>& common_unit_names() {
     static const std::vector<std::string> names = {
-        "ms", "s",  "us", "mV", "V",    "uV",   "pA",   "nA", "uA", "pF", "nF",
-        "uF", "nS", "uS", "mS", "Hz",   "kHz",  "um",   "mm", "cm", "m",  "mol",
-        "mM", "uM", "M",  "K",  "MOhm", "GOhm", "kOhm", "pC", "fC", "nC", "mmol"};
+        "ms", "s",  "us",   "mV",   "V",    "uV",  "pA", "nA", "uA", "pF",  "nF", "uF",
+        "nS", "uS", "mS",   "Hz",   "kHz",  "um",  "mm", "cm", "m",  "mol", "mM", "uM",
+        "M",  "K",  "MOhm", "GOhm", "kOhm", "Ohm", "pC", "fC", "nC", "mmol"};
     return names;
 }
 

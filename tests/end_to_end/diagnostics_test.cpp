@@ -57,6 +57,15 @@ TEST(Diagnostics, UnknownNameSuggestsTheNearestDeclaredName) {
     EXPECT_NE(r.err.find("hint: did you mean 'tau_m'?"), std::string::npos) << r.err;
 }
 
+TEST(Diagnostics, ANetworkInAnImportedFileIsNamedAsIgnored) {
+    auto r = run_nnc("check tests/end_to_end/models/imports_a_network.nml");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("two_populations_small.nml:6:9: warning: network 'small' is in an "
+                         "imported file, so it is neither checked nor run"),
+              std::string::npos)
+        << r.err;
+}
+
 TEST(Diagnostics, MissingFileIsAnErrorNotACrash) {
     auto r = run_nnc("run does/not/exist.nml");
     EXPECT_EQ(r.exit_code, 1) << r.err;

@@ -184,6 +184,17 @@ TEST(RunOutput, UnwritableOutputIsRefusedBeforeTheRun) {
     EXPECT_NE(d.err.find("it is a directory"), std::string::npos) << d.err;
 }
 
+TEST(RunOutput, CommandLineMistakesExitTwoWithAMessage) {
+    auto unknown = run_nnc("frob examples/brunel2000.nml");
+    EXPECT_EQ(unknown.exit_code, 2);
+    EXPECT_NE(unknown.err.find("unknown command 'frob'"), std::string::npos) << unknown.err;
+    auto seed = run_nnc("run examples/brunel2000.nml --seed -1");
+    EXPECT_EQ(seed.exit_code, 2);
+    EXPECT_NE(seed.err.find("a seed is a whole number >= 0, not '-1'"), std::string::npos)
+        << seed.err;
+    EXPECT_EQ(run_nnc("run").exit_code, 2);
+}
+
 TEST(RunOutput, VersionAndHelp) {
     auto v = run_nnc("--version");
     EXPECT_EQ(v.exit_code, 0);

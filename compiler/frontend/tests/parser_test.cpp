@@ -548,6 +548,14 @@ TEST(SyntaxErrors, MicroSignBeforeAUnitIsAName) {
     EXPECT_EQ(s.diags.error_count(), 0u) << s.output();
     EXPECT_FALSE(s.parse("network n { let a = 10 \xC2\xB5_s }\n", "micro2.nml"));
     EXPECT_NE(s.output().find("invalid character in the name"), std::string::npos) << s.output();
+    // Not where a name is declared.
+    Session d;
+    EXPECT_FALSE(d.parse("neuron u { parameters { \xC2\xB5"
+                         "a = 1 ms } }\n",
+                         "micro3.nml"));
+    EXPECT_NE(d.output().find("micro3.nml:1:25: error: invalid character in the name"),
+              std::string::npos)
+        << d.output();
 }
 
 // ---------------------------------------------------------------------------------------

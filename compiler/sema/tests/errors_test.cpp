@@ -202,6 +202,19 @@ TEST(SemaErrors, OverrideOfTheWrongDimension) {
     EXPECT_TRUE(contains(s.text(), "hint: write `0.1 mV`"));
 }
 
+TEST(SemaErrors, OverrideThatUsesItsOwnOrALaterConstant) {
+    Sema s;
+    auto p = s.analyse_file("examples/brunel2000.nml", {"N_E=2*N_E"});
+    EXPECT_FALSE(p);
+    EXPECT_TRUE(contains(s.text(), "<command line>:1:3: error: constant 'N_E' is not defined "
+                                   "before `let N_E`\n"))
+        << s.text();
+    EXPECT_TRUE(contains(s.text(), "hint: a -D value may use the constants defined above `let "
+                                   "N_E`"));
+    Sema ok;
+    EXPECT_TRUE(ok.analyse_file("examples/brunel2000.nml", {"N_E=8000*scale"})) << ok.text();
+}
+
 TEST(SemaErrors, ReceptorHandlerThatScales) {
     Sema s;
     auto p = s.analyse(R"(neuron n {
@@ -425,4 +438,32 @@ TEST(SemaErrors, AUnitThatDiffersByCaseFromTheWantedOneIsPointedOut) {
     EXPECT_TRUE(contains(s.text(), "hint: `mS` is a unit of conductance; did you mean `ms`?\n"))
         << s.text();
     EXPECT_EQ(s.diags.error_count(), 1u) << "1 MV is a voltage, if a large one: " << s.text();
+}
+
+TEST(SemaErrors, ANumberWhereOnlyAUnitBelongsIsAnError) {
+    Sema s;
+    auto p = s.analyse(R"(neuron n {
+    state { x = 0 mV }
+    input I : 2 pA
+    on spike a(w: 1/ms) { x += w * 1 mV * ms }
+}
+)");
+    EXPECT_FALSE(p);
+    EXPECT_TRUE(contains(s.text(), "test.nml:3:15: error: expected a unit, not a quantity\n"))
+        << s.text();
+    EXPECT_EQ(s.diags.error_count(), 1u) << "1/ms is a unit: " << s.text();
+}
+
+TEST(SemaErrors, ADelayLongerThanTheRuntimeHoldsIsRefusedByCheck) {
+    Sema s;
+    auto p = s.analyse(with_lif(R"(network n {
+    population P = lif[2]
+    project P -> P { connect = all_to_all(); weight = 1 pA; delay = 7 s; receptor = exc }
+}
+)"));
+    EXPECT_FALSE(p);
+    EXPECT_TRUE(contains(s.text(), "test.nml:15:69: error: a delay of 7000 ms is 70000 time "
+                                   "steps; at most 65535 are supported\n"))
+        << s.text();
+    EXPECT_TRUE(contains(s.text(), "hint: with dt = 0.1 ms, delays reach up to 6553.5 ms"));
 }
