@@ -38,6 +38,7 @@ neuronItem
     | INPUT name=ID COLON unit=expr                                    # inputDecl
     | ON SPIKE name=ID LPAREN weight=ID COLON unit=expr RPAREN block   # receptorHandler
     | ON condition=expr block                                          # thresholdHandler
+    | SOLVER name=ID (LPAREN argumentList? RPAREN)?                    # solverItem
     | SEMI                                                             # emptyNeuronItem
     ;
 
@@ -171,6 +172,7 @@ SPIKE      : 'spike';
 EMIT       : 'emit';
 REFRACTORY : 'refractory';
 CLAMP      : 'clamp';
+SOLVER     : 'solver';
 LET        : 'let';
 POPULATION : 'population';
 PROJECT    : 'project';

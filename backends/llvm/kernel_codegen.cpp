@@ -124,6 +124,9 @@ private:
         case kir::Op::Local:
             index("local", e->index, size_t(k_.local_count));
             break;
+        case kir::Op::Param: // this backend has no parameter arrays
+            fail("parameter " + std::to_string(e->index) +
+                 " is a reference; the specialise pass makes it a number");
         default:
             break;
         }
@@ -152,6 +155,7 @@ private:
                 expr(s.value);
                 break;
             case kir::Stmt::Kind::If:
+            case kir::Stmt::Kind::While:
                 expr(s.value);
                 stmts(s.body);
                 break;
@@ -293,10 +297,12 @@ llvm::Value* Emitter::call(const kir::Expr& e) {
         return b_.CreateCall(decl, args);
     }
     if (e.fn == "fmin" || e.fn == "fmax") {
-        // llvm.minnum/maxnum may return either zero for fmin(+0, -0); glibc's fmin/fmax
-        // (what std::fmin compiles to with GCC, and what the constant folder uses) return
-        // the second operand on equality and the non-NaN one if exactly one is NaN. This
-        // is that, bit for bit, and it is still one minsd/maxsd plus a blend, vectorisable.
+        // llvm.minnum/maxnum may return either zero for fmin(+0, -0). The kernel IR's fmin
+        // and fmax return the second operand on equality and the non-NaN one if exactly one
+        // is NaN (as GCC's inline std::fmin does, and ir::call_math_function, with which the
+        // constant folder computes them; glibc 2.36's libm fmin returns the first on
+        // equality). This is that, bit for bit, and still one minsd/maxsd plus a blend,
+        // vectorisable.
         llvm::Value* a = args[0];
         llvm::Value* b = args[1];
         llvm::Value* pick_a = e.fn == "fmin" ? b_.CreateFCmpOLT(a, b) : b_.CreateFCmpOGT(a, b);
@@ -404,6 +410,23 @@ void Emitter::stmts(const std::vector<kir::Stmt>& body) {
             b_.SetInsertPoint(then_bb);
             stmts(s.body);
             b_.CreateBr(end_bb);
+            b_.SetInsertPoint(end_bb);
+            break;
+        }
+        case kir::Stmt::Kind::While: {
+            // The condition is tested in a block of its own, before every iteration; the
+            // locals and states the body changes live in allocas, so mem2reg builds the
+            // loop's phis.
+            llvm::Function* fn = b_.GetInsertBlock()->getParent();
+            auto* cond_bb = llvm::BasicBlock::Create(ctx_, "while.cond", fn);
+            auto* body_bb = llvm::BasicBlock::Create(ctx_, "while.body", fn);
+            auto* end_bb = llvm::BasicBlock::Create(ctx_, "while.end", fn);
+            b_.CreateBr(cond_bb);
+            b_.SetInsertPoint(cond_bb);
+            b_.CreateCondBr(truth(expr(*s.value)), body_bb, end_bb);
+            b_.SetInsertPoint(body_bb);
+            stmts(s.body);
+            b_.CreateBr(cond_bb);
             b_.SetInsertPoint(end_bb);
             break;
         }

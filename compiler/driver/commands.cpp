@@ -20,19 +20,19 @@ namespace {
 
 /// Places a runaway state at the equation that drives it (or at its declaration), with the
 /// population it happened in.
-void report_non_finite_state(DiagnosticEngine& diags, const ir::Program& program,
+void report_non_finite_state(DiagnosticEngine& diags, const passes::LoweredProgram& lowered,
                              const nncrt::NonFiniteState& fault) {
+    const ir::Program& program = lowered.program;
     const ir::Population& population = program.network->populations.at(fault.population);
     const ir::NeuronModel& model = program.models.at(size_t(population.model));
     const std::string message =
         fmt::format("the simulation stopped at t = {:g} ms: {}", fault.to_ms, fault.what());
     const std::string hint = "check the model's parameters and initial values; a nonlinear "
                              "equation may also need a smaller dt";
-    // The kernel's state arrays start with the model's states, in order; what follows
-    // (the refractory counter) belongs to the model as a whole.
+    // An array the compiler added (the refractory counter) belongs to the model as a whole.
     SourceRange at = model.range;
-    if (fault.state_index < model.states.size()) {
-        const int state = int(fault.state_index);
+    const int state = model_state(model, lowered.kernels.at(fault.population), fault.state_index);
+    if (state >= 0) {
         at = model.states[size_t(state)].range;
         for (const ir::Ode& ode : model.odes)
             if (ode.state == state) at = ode.range;
@@ -71,17 +71,21 @@ int check_command(const CompileOptions& options) {
 }
 
 int dump_ir_command(const DumpIrOptions& options) {
-    const auto& passes = passes::pass_list();
     if (!options.after.empty()) {
-        bool known = false;
-        for (const auto& p : passes)
-            known = known || p.name == options.after;
-        if (!known) {
+        const passes::PassInfo* pass = passes::find_pass(options.after);
+        if (!pass) {
             std::string names;
-            for (const auto& p : passes)
+            for (const auto& p : passes::pass_list())
                 names += (names.empty() ? "" : ", ") + p.name;
             std::cerr << fmt::format("nnc: error: no pass named '{}'\nhint: the passes are {}\n",
                                      options.after, names);
+            return exit_usage_error;
+        }
+        if (pass->optimisation && !options.compile.optimise) {
+            std::cerr << fmt::format("nnc: error: pass '{}' is an optimisation, which "
+                                     "--no-optimise turns off\nhint: leave out --no-optimise, "
+                                     "or name a pass that always runs\n",
+                                     options.after);
             return exit_usage_error;
         }
     }
@@ -131,7 +135,7 @@ int run_command(const RunOptions& options) {
     auto& diags = session.diagnostics();
     llvmjit::KernelJit jit;
     auto updates = timer.time("jit", [&] { return jit.compile(lowered->kernels); });
-    auto sim = make_simulation(*program.network, lowered->kernels, updates);
+    auto sim = make_simulation(program, lowered->kernels, updates);
     try {
         timer.time("build", [&] { sim->build(); });
     } catch (const nncrt::Error& e) {
@@ -147,7 +151,7 @@ int run_command(const RunOptions& options) {
             sim->run(settings.duration_ms, [&](double t, double end) { progress.update(t, end); });
         });
     } catch (const nncrt::NonFiniteState& e) {
-        report_fault = [&, fault = e] { report_non_finite_state(diags, program, fault); };
+        report_fault = [&, fault = e] { report_non_finite_state(diags, *lowered, fault); };
     } catch (const nncrt::Error& e) {
         report_fault = [&, message = std::string(e.what())] {
             diags.error(

@@ -81,8 +81,10 @@ std::optional<passes::LoweredProgram> CompileSession::lower(const CompileOptions
                                                             const passes::PassObserver& after) {
     auto program = analyse(options);
     if (!program) return std::nullopt;
+    passes::PipelineOptions pipeline;
+    pipeline.optimise = options.optimise;
     return timer_.time("optimise",
-                       [&] { return passes::run_pipeline(std::move(*program), after); });
+                       [&] { return passes::run_pipeline(std::move(*program), after, pipeline); });
 }
 
 } // namespace nnc::driver

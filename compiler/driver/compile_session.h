@@ -20,6 +20,7 @@ struct CompileOptions {
     std::vector<std::string> defines;      ///< "name=value"
     std::vector<std::string> include_dirs; ///< searched for imports before the defaults
     std::string duration; ///< replaces the `simulate` block's duration; a bare number is ms
+    bool optimise = true; ///< false: skip the optimisation passes (`--no-optimise`)
 };
 
 class CompileSession {

@@ -57,12 +57,19 @@ int main(int argc, char** argv) {
             },
             ""));
     run_cmd->add_flag("-q,--quiet", run.quiet, "print nothing but errors");
+    run_cmd->add_flag_callback(
+        "--no-optimise", [&] { run.compile.optimise = false; },
+        "skip the optimisation passes (see dump-ir --print-passes), to compare: the spikes are "
+        "the same, the run may be slower");
 
     DumpIrOptions dump;
     auto* dump_cmd = app.add_subcommand("dump-ir", "print the IR after the passes (or after one)");
     add_compile_options(dump_cmd, dump.compile);
     dump_cmd->add_option("--after", dump.after, "print the IR as this pass leaves it");
     dump_cmd->add_flag("--llvm", dump.llvm, "print the optimised LLVM IR of the kernels");
+    dump_cmd->add_flag_callback(
+        "--no-optimise", [&] { dump.compile.optimise = false; },
+        "skip the optimisation passes: the IR a backend gets without them");
     bool print_passes = false;
     dump_cmd->add_flag("--print-passes", print_passes, "list the passes in order and exit");
     // --print-passes needs no file.
@@ -90,8 +97,10 @@ int main(int argc, char** argv) {
         if (*run_cmd) return run_command(run);
         if (*dump_cmd) {
             if (print_passes) {
+                // NAME, whether --no-optimise skips it, what it does: one line per pass.
                 for (const auto& p : nnc::passes::pass_list())
-                    std::cout << p.name << "\t" << p.description << '\n';
+                    std::cout << p.name << '\t' << (p.optimisation ? "optimisation" : "required")
+                              << '\t' << p.description << '\n';
                 return exit_ok;
             }
             if (dump.compile.file.empty()) {

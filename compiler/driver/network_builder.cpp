@@ -43,9 +43,15 @@ nncrt::Connector connector(const ir::Connector& c) {
 
 } // namespace
 
+int model_state(const ir::NeuronModel& model, const kir::PopulationKernel& kernel,
+                size_t kernel_state) {
+    return model.find_state(kernel.state_names.at(kernel_state));
+}
+
 std::unique_ptr<nncrt::Simulation>
-make_simulation(const ir::Network& net, const std::vector<kir::PopulationKernel>& kernels,
+make_simulation(const ir::Program& program, const std::vector<kir::PopulationKernel>& kernels,
                 const std::vector<nncrt_update_fn>& updates) {
+    const ir::Network& net = program.network.value();
     auto sim = std::make_unique<nncrt::Simulation>(
         nncrt::SimulationConfig{net.simulation.dt_ms, net.simulation.seed});
     for (size_t p = 0; p < net.populations.size(); ++p) {
@@ -58,11 +64,21 @@ make_simulation(const ir::Network& net, const std::vector<kir::PopulationKernel>
         spec.input_names = kernel.input_names;
         spec.receptor_names = kernel.receptor_names;
         spec.update = updates.at(p);
+        // A model state's initial values are drawn from the stream of its index in the
+        // model, whichever states the kernel dropped: the same values with and without
+        // optimisation. Arrays the compiler added start at zero (no draws).
+        const ir::NeuronModel& model = program.models.at(size_t(pop.model));
+        std::vector<int> of_model(kernel.state_names.size());
+        for (size_t j = 0; j < of_model.size(); ++j) {
+            of_model[j] = model_state(model, kernel, j);
+            spec.state_streams.push_back(
+                uint32_t(of_model[j] >= 0 ? size_t(of_model[j]) : model.states.size() + j));
+        }
         auto id = sim->add_population(std::move(spec));
-        // Model states come first in the kernel; extra arrays (the refractory counter)
-        // start at zero.
-        for (size_t s = 0; s < pop.initial.size(); ++s)
-            sim->set_initial_state(id, uint32_t(s), distribution(pop.initial[s]));
+        for (size_t j = 0; j < of_model.size(); ++j)
+            if (of_model[j] >= 0)
+                sim->set_initial_state(id, uint32_t(j),
+                                       distribution(pop.initial.at(size_t(of_model[j]))));
     }
     for (const auto& proj : net.projections) {
         nncrt::ProjectionSpec spec;

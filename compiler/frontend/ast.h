@@ -99,6 +99,14 @@ struct Threshold {
     SourceRange range;
 };
 
+/// `solver rkf45(atol = 1e-8, rtol = 1e-6)`: the user's choice of integration method.
+struct Solver {
+    std::string name;
+    SourceRange name_range;
+    std::vector<Binding> options; ///< in order; `name` is empty for a positional argument
+    SourceRange range;
+};
+
 struct Neuron {
     std::string name;
     SourceRange name_range;
@@ -108,6 +116,7 @@ struct Neuron {
     std::vector<Input> inputs;
     std::vector<Receptor> receptors;
     std::vector<Threshold> thresholds; ///< sema allows at most one
+    std::vector<Solver> solvers;       ///< sema allows at most one
     SourceRange range;
 };
 

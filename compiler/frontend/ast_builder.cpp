@@ -140,6 +140,24 @@ ast::Neuron AstBuilder::neuron(NmlParser::NeuronDeclContext* ctx) {
             t.body = block(threshold->block());
             t.range = range(threshold);
             result.thresholds.push_back(std::move(t));
+        } else if (auto* solver = dynamic_cast<NmlParser::SolverItemContext*>(item)) {
+            ast::Solver sv;
+            sv.name = text(solver->name);
+            sv.name_range = range(solver->name);
+            sv.range = range(solver);
+            if (auto* list = solver->argumentList()) {
+                for (auto* argument : list->argument()) {
+                    ast::Binding option;
+                    if (argument->name) {
+                        option.name = text(argument->name);
+                        option.name_range = range(argument->name);
+                    }
+                    option.value = expression(argument->expr());
+                    option.range = range(argument);
+                    sv.options.push_back(std::move(option));
+                }
+            }
+            result.solvers.push_back(std::move(sv));
         }
     }
     return result;

@@ -523,6 +523,7 @@ bool starts_item(size_t type) {
     case NmlParser::EQUATIONS:
     case NmlParser::INPUT:
     case NmlParser::ON:
+    case NmlParser::SOLVER:
     case NmlParser::LET:
     case NmlParser::POPULATION:
     case NmlParser::PROJECT:

@@ -19,8 +19,11 @@ std::optional<double> call_math_function(const std::string& fn, std::span<const 
         if (fn == "ceil") return std::ceil(x);
         if (fn == "round") return std::round(x);
     } else if (a.size() == 2) {
-        if (fn == "min" || fn == "fmin") return std::fmin(a[0], a[1]);
-        if (fn == "max" || fn == "fmax") return std::fmax(a[0], a[1]);
+        // Written out rather than std::fmin: libm's fmin(-0, +0) is -0 with glibc 2.36 but
+        // GCC's inline expansion and the LLVM backend give +0 (the second operand on
+        // equality; the other one if exactly one is NaN). Folding must give the kernel's bits.
+        if (fn == "min" || fn == "fmin") return std::isnan(a[1]) || a[0] < a[1] ? a[0] : a[1];
+        if (fn == "max" || fn == "fmax") return std::isnan(a[1]) || a[0] > a[1] ? a[0] : a[1];
         if (fn == "pow") return std::pow(a[0], a[1]);
     }
     return std::nullopt;

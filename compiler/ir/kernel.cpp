@@ -150,6 +150,8 @@ private:
             return named("receptor", k_.receptor_names, e.index);
         case Op::Local:
             return fmt::format("local[{}]", e.index);
+        case Op::Param:
+            return named("param", k_.parameter_names, e.index);
         case Op::Neg:
             return "-" + operand(e, 0, UnaryPrec, false);
         case Op::Not:
@@ -200,6 +202,11 @@ private:
         case Stmt::Kind::EmitSpike:
             out += indent + "emit spike\n";
             break;
+        case Stmt::Kind::While:
+            out += fmt::format("{}while ({}) {{\n", indent, expr(s.value));
+            stmts(s.body, depth + 1, out);
+            out += indent + "}\n";
+            break;
         }
     }
 };
@@ -220,6 +227,14 @@ std::string to_string(const PopulationKernel& kernel) {
     out += header_line("input", kernel.input_names);
     out += header_line("receptor", kernel.receptor_names);
     out += fmt::format("    locals: {}\n", kernel.local_count);
+    if (!kernel.parameter_names.empty()) {
+        out += "    parameters:";
+        for (size_t i = 0; i < kernel.parameter_names.size(); ++i)
+            out +=
+                fmt::format("{}{} = {}", i ? ", " : " ", kernel.parameter_names[i],
+                            i < kernel.parameter_values.size() ? kernel.parameter_values[i] : 0.0);
+        out += "\n";
+    }
     out += "    for each neuron:\n";
     Printer(kernel).stmts(kernel.body, 2, out);
     return out;

@@ -1,15 +1,20 @@
-// The kernel IR: one population's update step, as straight-line code over
-// numbers, ready for a backend. It is produced by the lowering pass from a
-// NeuronModel and a Population (parameters folded in, the exact propagator
-// already computed), so a backend makes no modelling decision: it only turns
-// these statements into machine code or source text.
+// The kernel IR: one population's update step, as code over numbers, ready
+// for a backend. It is produced by the lowering pass from a NeuronModel and a
+// Population (the exact propagator already computed; parameters are references
+// until the specialise pass makes them numbers, before any backend sees the
+// kernel), so a backend makes no modelling decision: it only turns these
+// statements into machine code or source text. It is straight-line code with
+// branches, plus one loop (While), which only adaptive solvers use: their
+// number of sub-steps per dt depends on the neuron's state.
 //
 // Semantics: for every neuron i of the population, in order, run `body` once.
 // A statement reads and writes the current neuron's values; `State(j)` is
 // state[j][i] of nncrt_kernel_args, `Input(k)` is input[k][i], `Receptor(r)`
-// is receptor[r][i], `Local(l)` a temporary of this neuron's step. All values
-// are doubles; comparisons and logic yield 1.0 or 0.0 (and Select/If test
-// "!= 0"). `EmitSpike` appends i to args->spiked.
+// is receptor[r][i], `Local(l)` a temporary of this neuron's step, `Param(p)`
+// the population's parameter_values[p]. All values are doubles; comparisons
+// and logic yield 1.0 or 0.0 (and Select/If test "!= 0"); fmin and fmax return
+// the second operand when both are equal and the other one when exactly one is
+// NaN. `EmitSpike` appends i to args->spiked.
 #pragma once
 
 #include <memory>
@@ -24,6 +29,7 @@ enum class Op {
     Input,
     Receptor,
     Local,
+    Param, ///< a population parameter; the specialise pass replaces it by its value
     Add,
     Sub,
     Mul,
@@ -48,7 +54,7 @@ using ExprPtr = std::shared_ptr<const Expr>;
 struct Expr {
     Op op = Op::Const;
     double value = 0.0; ///< Const
-    int index = -1;     ///< State, Input, Receptor, Local
+    int index = -1;     ///< State, Input, Receptor, Local, Param
     std::string fn;     ///< Call
     std::vector<ExprPtr> args;
 
@@ -64,6 +70,7 @@ struct Stmt {
         SetState,  ///< state[index][i] = value
         If,        ///< if (value != 0) { body }
         EmitSpike, ///< spiked[(*n_spiked)++] = i
+        While,     ///< while (value != 0) { body }: value is tested before every iteration
     };
     Kind kind = Kind::SetLocal;
     int index = -1;
@@ -79,6 +86,10 @@ struct PopulationKernel {
     std::vector<std::string> receptor_names; ///< order of nncrt_kernel_args::receptor
     int local_count = 0;
     std::vector<Stmt> body;
+    /// What `Param(p)` stands for: the model's parameters and this population's values
+    /// (empty once specialise has substituted them).
+    std::vector<std::string> parameter_names;
+    std::vector<double> parameter_values;
 };
 
 /// Human-readable listing (for `nnc dump-ir` and tests).

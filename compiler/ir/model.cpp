@@ -22,6 +22,24 @@ int find_named(const std::vector<T>& items, const std::string& name) {
 
 } // namespace
 
+const char* solver_keyword(SolverKind kind) {
+    switch (kind) {
+    case SolverKind::Auto:
+        return "auto";
+    case SolverKind::ExactLinear:
+        return "exact";
+    case SolverKind::ExponentialEuler:
+        return "exponential_euler";
+    case SolverKind::ForwardEuler:
+        return "euler";
+    case SolverKind::RungeKutta4:
+        return "rk4";
+    case SolverKind::RungeKuttaFehlberg45:
+        return "rkf45";
+    }
+    return "?";
+}
+
 std::vector<std::string> NeuronModel::parameter_names() const {
     return names_of(parameters);
 }

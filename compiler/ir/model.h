@@ -70,9 +70,24 @@ struct Threshold {
 
 /// How a model's ODEs are integrated over one time step.
 enum class SolverKind {
-    Auto,        ///< not decided yet (before the ODE classification pass)
-    ExactLinear, ///< affine system: exact propagator exp(A·dt)
-    RungeKutta4, ///< anything else: classical fourth-order Runge–Kutta, one stage set per dt
+    Auto,                 ///< not decided yet (before the ODE classification pass)
+    ExactLinear,          ///< affine, constant coefficients: exact propagator exp(A·dt)
+    ExponentialEuler,     ///< each x' affine in x given the others: x relaxes exponentially
+    ForwardEuler,         ///< x += dt·f(x), first order
+    RungeKutta4,          ///< classical fourth-order Runge–Kutta, one stage set per dt
+    RungeKuttaFehlberg45, ///< adaptive Runge–Kutta–Fehlberg 4(5) sub-steps within each dt
+};
+
+/// The name a model writes after `solver` ("exact", "rkf45", ...); "auto" for Auto.
+const char* solver_keyword(SolverKind kind);
+
+/// Error control of the adaptive solver: a sub-step is accepted when, for every state
+/// variable y in its canonical unit, |error| <= atol + rtol·|y|. NEST's aeif models
+/// integrate with GSL's RKF45 and an absolute tolerance of 1e-6; nnc adds the same
+/// relative tolerance so that large values (pA-sized currents) are not held to 1e-6.
+struct SolverTolerance {
+    double atol = 1e-6;
+    double rtol = 1e-6;
 };
 
 struct NeuronModel {
@@ -83,7 +98,10 @@ struct NeuronModel {
     std::vector<InputVar> inputs;
     std::vector<Receptor> receptors;
     std::optional<Threshold> threshold;
-    SolverKind solver = SolverKind::Auto; ///< set by the ODE classification pass
+    SolverKind requested_solver = SolverKind::Auto; ///< from a `solver` item; Auto if none
+    SourceRange solver_range;                       ///< the `solver` item, if any
+    SolverTolerance tolerance;                      ///< for RungeKuttaFehlberg45
+    SolverKind solver = SolverKind::Auto;           ///< set by the ODE classification pass
     SourceRange range;
 
     std::vector<std::string> parameter_names() const;

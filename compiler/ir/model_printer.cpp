@@ -6,16 +6,40 @@ namespace nnc::ir {
 
 namespace {
 
-const char* solver_name(SolverKind s) {
-    switch (s) {
+// "exact propagator (linear system)" when the compiler chose, from the class of the
+// equations; "RK4, requested by `solver rk4`" when the model did.
+std::string solver_text(const NeuronModel& m) {
+    const bool requested = m.requested_solver != SolverKind::Auto;
+    std::string method, system;
+    switch (m.solver) {
     case SolverKind::Auto:
         return "not chosen yet";
     case SolverKind::ExactLinear:
-        return "exact propagator (linear system)";
+        method = "exact propagator";
+        system = "linear";
+        break;
+    case SolverKind::ExponentialEuler:
+        method = "exponential Euler";
+        system = "conditionally linear";
+        break;
+    case SolverKind::ForwardEuler:
+        method = "forward Euler";
+        break;
     case SolverKind::RungeKutta4:
-        return "RK4";
+        method = "RK4";
+        break;
+    case SolverKind::RungeKuttaFehlberg45:
+        method = "adaptive RKF45";
+        system = "nonlinear";
+        break;
     }
-    return "?";
+    std::string text = method;
+    if (!requested && !system.empty()) text += " (" + system + " system)";
+    if (m.solver == SolverKind::RungeKuttaFehlberg45)
+        text += fmt::format(", atol = {}, rtol = {}", m.tolerance.atol, m.tolerance.rtol);
+    if (requested)
+        text += fmt::format(", requested by `solver {}`", solver_keyword(m.requested_solver));
+    return text;
 }
 
 std::string value(const ValueSpec& v, const Dimension& d) {
@@ -53,7 +77,7 @@ std::string print_program(const Program& program) {
     for (const auto& m : program.models) {
         auto pn = m.parameter_names(), sn = m.state_names(), in = m.input_names();
         auto str = [&](const ExprPtr& e) { return e ? to_string(*e, pn, sn, in) : "-"; };
-        out += fmt::format("neuron {}  # solver: {}\n", m.name, solver_name(m.solver));
+        out += fmt::format("neuron {}  # solver: {}\n", m.name, solver_text(m));
         for (const auto& p : m.parameters)
             out += fmt::format("  parameter {} : {} = {}\n", p.name, p.dim.unit_name(),
                                str(p.default_value));

@@ -1,6 +1,8 @@
 #include "passes/kernel_lowering.h"
 
 #include "ir/evaluate.h"
+#include "ir/linearity.h"
+#include "passes/ode_step_lowering.h"
 #include "passes/propagator.h"
 
 #include <cctype>
@@ -48,6 +50,8 @@ public:
         kernel_.input_names = model_.input_names();
         for (const auto& r : model_.receptors)
             kernel_.receptor_names.push_back(r.name);
+        kernel_.parameter_names = model_.parameter_names();
+        kernel_.parameter_values = params_;
 
         clamped_.assign(model_.states.size(), false);
         const auto& th = model_.threshold;
@@ -60,6 +64,11 @@ public:
             for (int s : th->clamped)
                 clamped_[size_t(s)] = true;
         }
+        if (model_.solver == ir::SolverKind::RungeKuttaFehlberg45 && !model_.odes.empty()) {
+            step_size_ = int(kernel_.state_names.size());
+            kernel_.state_names.push_back(rkf45_step_size_name);
+        }
+        find_threshold_bounds();
 
         propagate();
         if (counter_ >= 0) {
@@ -89,20 +98,23 @@ private:
         return make(K::Select, {refractory(), kir::Expr::ref(K::State, state), std::move(value)});
     }
 
-    double parameter(int index) const { return params_.at(size_t(index)); }
-
-    /// ir -> kir; `state_locals[j] >= 0` reads state j from that local instead.
+    /// ir -> kir; `state_locals[j] >= 0` reads state j from that local instead, and with
+    /// `bounded`, a state with a threshold bound reads as fmin(state, bound).
     kir::ExprPtr lower(const ir::Expr& e, const std::vector<int>& state_locals = {},
-                       int receptor = -1) const {
+                       int receptor = -1, bool bounded = false) const {
         switch (e.op) {
         case ir::Op::Const:
             return cnst(e.value);
-        case ir::Op::Param:
-            return cnst(parameter(e.index));
-        case ir::Op::State:
+        case ir::Op::Param: // the specialise pass makes it a number
+            return kir::Expr::ref(K::Param, e.index);
+        case ir::Op::State: {
+            kir::ExprPtr x = kir::Expr::ref(K::State, e.index);
             if (size_t(e.index) < state_locals.size() && state_locals[size_t(e.index)] >= 0)
-                return kir::Expr::ref(K::Local, state_locals[size_t(e.index)]);
-            return kir::Expr::ref(K::State, e.index);
+                x = kir::Expr::ref(K::Local, state_locals[size_t(e.index)]);
+            if (bounded && bounds_[size_t(e.index)])
+                return kir::Expr::call("fmin", {x, bounds_[size_t(e.index)]});
+            return x;
+        }
         case ir::Op::Input:
             return kir::Expr::ref(K::Input, e.index);
         case ir::Op::Weight:
@@ -113,7 +125,7 @@ private:
         }
         std::vector<kir::ExprPtr> args;
         for (const auto& a : e.args)
-            args.push_back(lower(*a, state_locals, receptor));
+            args.push_back(lower(*a, state_locals, receptor, bounded));
         switch (e.op) {
         case ir::Op::Add:
             return make(K::Add, std::move(args));
@@ -161,10 +173,99 @@ private:
 
     void propagate() {
         if (model_.odes.empty()) return;
-        if (model_.solver == ir::SolverKind::ExactLinear)
+        if (model_.solver == ir::SolverKind::ExactLinear) {
             propagate_exactly();
-        else
-            propagate_rk4();
+            return;
+        }
+        OdeStepContext c{
+            model_,
+            dt_,
+            [this] { return new_local(); },
+            [this](const ir::Ode& ode, const StateLocals& at) { return derivative(ode, at); },
+            [this](const ir::Expr& e, const StateLocals& at) { return lower(e, at, -1, true); },
+            {},
+            step_size_};
+        if (resets_what_it_tests())
+            c.stop = [this](const StateLocals& at) { return threshold_reached(at); };
+        std::vector<int> next;
+        switch (model_.solver) {
+        case ir::SolverKind::ForwardEuler:
+            next = forward_euler_step(c, kernel_.body);
+            break;
+        case ir::SolverKind::ExponentialEuler:
+            next = exponential_euler_step(c, kernel_.body);
+            break;
+        case ir::SolverKind::RungeKutta4:
+            next = rk4_step(c, kernel_.body);
+            break;
+        case ir::SolverKind::RungeKuttaFehlberg45:
+            next = rkf45_step(c, kernel_.body);
+            break;
+        default:
+            throw std::logic_error("no solver chosen for model '" + model_.name + "'");
+        }
+        for (size_t i = 0; i < model_.odes.size(); ++i) {
+            int state = model_.odes[i].state;
+            emit(set_state(state, held_if_clamped(state, kir::Expr::ref(K::Local, next[i]))));
+        }
+    }
+
+    /// The right side of `ode` at `at`; zero for a clamped variable while refractory, so
+    /// that every stage of a solver sees it held.
+    kir::ExprPtr derivative(const ir::Ode& ode, const StateLocals& at) const {
+        auto f = lower(*ode.rhs, at, -1, true);
+        if (!is_clamped(ode.state)) return f;
+        return make(K::Select, {refractory(), cnst(0), f});
+    }
+
+    // A threshold `x >= b` (or `x > b`, or such comparisons joined by `or`) whose handler
+    // resets x: above b the neuron is reset at the end of the step anyway, so the right
+    // sides read x as min(x, b), as NEST's aeif models do. An exponential or quadratic
+    // term then cannot overflow between the crossing and the reset.
+    void find_threshold_bounds() {
+        bounds_.assign(model_.states.size(), nullptr);
+        const auto& th = model_.threshold;
+        if (!th || !th->condition) return;
+        std::vector<bool> reset(model_.states.size(), false);
+        for (const auto& a : th->reset)
+            reset[size_t(a.state)] = true;
+        auto visit = [&](auto&& self, const ir::Expr& e) -> void {
+            if (e.op == ir::Op::Or) {
+                for (const auto& a : e.args)
+                    self(self, *a);
+                return;
+            }
+            int side = -1; // the argument that is the state
+            if (e.op == ir::Op::Ge || e.op == ir::Op::Gt) side = 0;
+            if (e.op == ir::Op::Le || e.op == ir::Op::Lt) side = 1;
+            if (side < 0) return;
+            const ir::Expr& x = *e.args[size_t(side)];
+            const ir::Expr& b = *e.args[size_t(1 - side)];
+            if (x.op != ir::Op::State || !reset[size_t(x.index)] || !ir::is_constant_in_time(b))
+                return;
+            // Under `or`, the condition holds from the smallest of the bounds on.
+            auto bound = lower(b);
+            auto& slot = bounds_[size_t(x.index)];
+            slot = slot ? kir::Expr::call("fmin", {slot, bound}) : bound;
+        };
+        visit(visit, *th->condition);
+    }
+
+    /// Whether the threshold handler assigns a variable its condition reads: then the
+    /// adaptive solver stops at the crossing (what follows is replaced by the reset).
+    bool resets_what_it_tests() const {
+        const auto& th = model_.threshold;
+        if (!th || !th->condition) return false;
+        for (const auto& a : th->reset)
+            if (!ir::is_free_of_state(*th->condition, a.state)) return true;
+        return false;
+    }
+
+    /// 1.0 when the threshold handler will fire at the end of this step for the state `at`.
+    kir::ExprPtr threshold_reached(const StateLocals& at) const {
+        auto cond = lower(*model_.threshold->condition, at);
+        if (counter_ >= 0) cond = make(K::And, {make(K::Not, {refractory()}), cond});
+        return cond;
     }
 
     void propagate_exactly() {
@@ -188,55 +289,6 @@ private:
             emit(set_local(local, sum,
                            model_.states[size_t(ode.state)].name + "(t + dt), exact propagator"));
             updated.emplace_back(ode.state, local);
-        }
-        for (auto [state, local] : updated)
-            emit(set_state(state, held_if_clamped(state, kir::Expr::ref(K::Local, local))));
-    }
-
-    void propagate_rk4() {
-        const size_t ns = model_.states.size();
-        // Derivatives of clamped variables are zero while refractory, in every stage.
-        auto derivative = [&](const ir::Ode& ode, const std::vector<int>& at) {
-            auto f = lower(*ode.rhs, at);
-            if (!is_clamped(ode.state)) return f;
-            return make(K::Select, {refractory(), cnst(0), f});
-        };
-        auto y0 = [&](int s) { return kir::Expr::ref(K::State, s); };
-        std::vector<std::vector<int>> k(4);
-        std::vector<int> at; // where each stage reads the state from
-        const double h[3] = {dt_ / 2, dt_ / 2, dt_};
-        for (int stage = 0; stage < 4; ++stage) {
-            for (const auto& ode : model_.odes) {
-                int local = new_local();
-                emit(set_local(local, derivative(ode, at),
-                               "RK4 stage " + std::to_string(stage + 1) + " of " +
-                                   model_.states[size_t(ode.state)].name + "'"));
-                k[size_t(stage)].push_back(local);
-            }
-            if (stage == 3) break;
-            std::vector<int> next(ns, -1);
-            for (size_t i = 0; i < model_.odes.size(); ++i) {
-                int s = model_.odes[i].state;
-                int local = new_local();
-                emit(set_local(
-                    local,
-                    make(K::Add,
-                         {y0(s), make(K::Mul, {cnst(h[stage]),
-                                               kir::Expr::ref(K::Local, k[size_t(stage)][i])})})));
-                next[size_t(s)] = local;
-            }
-            at = std::move(next);
-        }
-        std::vector<std::pair<int, int>> updated;
-        for (size_t i = 0; i < model_.odes.size(); ++i) {
-            int s = model_.odes[i].state;
-            auto kk = [&](int stage) { return kir::Expr::ref(K::Local, k[size_t(stage)][i]); };
-            auto weighted = make(K::Add, {make(K::Add, {kk(0), make(K::Mul, {cnst(2), kk(1)})}),
-                                          make(K::Add, {make(K::Mul, {cnst(2), kk(2)}), kk(3)})});
-            int local = new_local();
-            emit(set_local(local, make(K::Add, {y0(s), make(K::Mul, {cnst(dt_ / 6), weighted})}),
-                           model_.states[size_t(s)].name + "(t + dt), RK4"));
-            updated.emplace_back(s, local);
         }
         for (auto [state, local] : updated)
             emit(set_state(state, held_if_clamped(state, kir::Expr::ref(K::Local, local))));
@@ -276,8 +328,10 @@ private:
     double dt_;
     kir::PopulationKernel kernel_;
     std::vector<bool> clamped_;
-    int counter_ = -1;       // state index of the refractory counter
-    int counter_local_ = -1; // its value at the start of the step
+    std::vector<kir::ExprPtr> bounds_; // per state: what its reads in right sides are capped at
+    int step_size_ = -1;               // state index of RKF45's step size
+    int counter_ = -1;                 // state index of the refractory counter
+    int counter_local_ = -1;           // its value at the start of the step
 };
 
 } // namespace

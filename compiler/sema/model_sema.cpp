@@ -2,6 +2,7 @@
 
 #include "sema/expr_builder.h"
 #include "sema/names.h"
+#include "sema/solver_sema.h"
 
 #include <fmt/format.h>
 
@@ -151,6 +152,7 @@ public:
         equations();
         receptors();
         threshold();
+        analyse_solver(n_, m_, diags_);
         return ModelResult{std::move(m_), diags_.error_count() == errors};
     }
 

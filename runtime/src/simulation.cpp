@@ -195,7 +195,8 @@ void Simulation::Impl::apply_initial_state(PopulationId id, uint32_t var) {
         std::fill(values.begin(), values.end(), d.a);
         return;
     }
-    const RngKey key(config.seed, RngPurpose::InitialState, (uint64_t(id) << 32) | var);
+    const uint32_t stream = p.spec.state_streams.empty() ? var : p.spec.state_streams[var];
+    const RngKey key(config.seed, RngPurpose::InitialState, (uint64_t(id) << 32) | stream);
     for (uint64_t i = 0; i < values.size(); ++i) {
         CounterRng rng(key, i);
         values[i] = draw(d, rng);
@@ -336,6 +337,9 @@ PopulationId Simulation::add_population(PopulationSpec spec) {
                                 spec.name, spec.size, rng_max_index));
     if (impl_->pops.size() >= std::numeric_limits<uint32_t>::max())
         throw Error("too many populations");
+    if (!spec.state_streams.empty() && spec.state_streams.size() != spec.state_names.size())
+        throw Error(fmt::format("population '{}' has {} state variables but {} state streams",
+                                spec.name, spec.state_names.size(), spec.state_streams.size()));
     auto p = std::make_unique<Population>();
     const uint64_t n = spec.size;
     p->state.assign(spec.state_names.size(), std::vector<double>(n, 0.0));

@@ -306,6 +306,28 @@ TEST(Simulation, InitialStateDrawsDependOnlyOnSeedPopulationVariableAndNeuron) {
     EXPECT_NE(small.first, small.second);                // variable
 }
 
+TEST(Simulation, AStateKeepsItsInitialValuesWhenTheCompilerDropsAnother) {
+    // "fire_at" is state 1 of the population; a compiler that drops "step" makes it state
+    // 0 of a smaller one, and names its stream 1 so that it draws the same values.
+    Simulation both(config(0.1, 5));
+    const auto p = both.add_population(fire_at_population("p", 50));
+    both.set_initial_state(p, 1, Distribution::normal(10.0, 2.0));
+    both.build();
+
+    Simulation dropped(config(0.1, 5));
+    auto spec = fire_at_population("p", 50);
+    spec.state_names = {"fire_at"};
+    spec.state_streams = {1};
+    const auto q = dropped.add_population(spec);
+    dropped.set_initial_state(q, 0, Distribution::normal(10.0, 2.0));
+    dropped.build();
+    EXPECT_EQ(dropped.state(q, 0), both.state(p, 1));
+
+    Simulation wrong(config());
+    spec.state_streams = {1, 2};
+    EXPECT_THROW(wrong.add_population(spec), Error);
+}
+
 TEST(Simulation, ConstantInitialStateAndUnsetVariablesStartAtZero) {
     Simulation sim(config());
     const auto p = sim.add_population(fire_at_population("p", 3));

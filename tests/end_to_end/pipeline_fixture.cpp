@@ -7,11 +7,13 @@ namespace nnc::test {
 
 CompiledNetwork
 CompiledNetwork::from_file(const std::string& path,
-                           const std::vector<std::pair<std::string, std::string>>& defines) {
+                           const std::vector<std::pair<std::string, std::string>>& defines,
+                           bool optimise) {
     std::ostringstream errors;
     driver::CompileSession session(errors, false);
     driver::CompileOptions options;
     options.file = path;
+    options.optimise = optimise;
     for (const auto& [name, value] : defines)
         options.defines.push_back(name + "=" + value);
     auto lowered = session.lower(options);
@@ -22,8 +24,7 @@ CompiledNetwork::from_file(const std::string& path,
     net.lowered_ = std::make_unique<passes::LoweredProgram>(std::move(*lowered));
     net.jit_ = std::make_unique<llvmjit::KernelJit>();
     auto updates = net.jit_->compile(net.lowered_->kernels);
-    net.sim_ =
-        driver::make_simulation(*net.lowered_->program.network, net.lowered_->kernels, updates);
+    net.sim_ = driver::make_simulation(net.lowered_->program, net.lowered_->kernels, updates);
     net.sim_->build();
     return net;
 }

@@ -19,9 +19,11 @@ namespace nnc::test {
 
 class CompiledNetwork {
 public:
+    /// `optimise`: false runs only the passes that are not optimisations (--no-optimise).
     static CompiledNetwork
     from_file(const std::string& path,
-              const std::vector<std::pair<std::string, std::string>>& defines = {});
+              const std::vector<std::pair<std::string, std::string>>& defines = {},
+              bool optimise = true);
 
     nncrt::Simulation& simulation() { return *sim_; }
     const passes::LoweredProgram& lowered() const { return *lowered_; }

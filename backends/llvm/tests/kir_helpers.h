@@ -78,6 +78,13 @@ inline Stmt if_(ExprPtr c, std::vector<Stmt> body) {
     s.body = std::move(body);
     return s;
 }
+inline Stmt while_(ExprPtr c, std::vector<Stmt> body) {
+    Stmt s;
+    s.kind = Stmt::Kind::While;
+    s.value = std::move(c);
+    s.body = std::move(body);
+    return s;
+}
 inline Stmt emit_spike() {
     Stmt s;
     s.kind = Stmt::Kind::EmitSpike;

@@ -286,6 +286,28 @@ TEST(Parse, StatementsAndSeparators) {
     EXPECT_EQ(body[4].clamped[1].name, "y");
 }
 
+TEST(Parse, SolverItemWithAndWithoutOptions) {
+    Session s;
+    auto file = s.parse("neuron a { solver rk4 }\n"
+                        "neuron b { solver rkf45(atol = 1e-8, 2) }\n"
+                        "neuron c { solver exact() }\n");
+    ASSERT_TRUE(file) << s.output();
+    ASSERT_EQ(file->neurons.size(), 3u);
+    const auto& a = file->neurons[0].solvers;
+    ASSERT_EQ(a.size(), 1u);
+    EXPECT_EQ(a[0].name, "rk4");
+    expect_range(a[0].name_range, 1, 19, 1, 21);
+    EXPECT_TRUE(a[0].options.empty());
+    const auto& b = file->neurons[1].solvers.at(0);
+    EXPECT_EQ(b.name, "rkf45");
+    ASSERT_EQ(b.options.size(), 2u);
+    EXPECT_EQ(b.options[0].name, "atol");
+    EXPECT_EQ(sexpr(b.options[0].value), "1e-08");
+    expect_range(b.options[0].range, 2, 25, 2, 35);
+    EXPECT_EQ(b.options[1].name, "") << "positional: sema refuses it";
+    EXPECT_EQ(file->neurons[2].solvers.at(0).options.size(), 0u);
+}
+
 // A newline does not end a value, so `5` followed by a name on the next line must not take
 // that name as its unit; the name starts the next binding.
 TEST(Parse, UnitIsNotTakenFromTheNextBinding) {
@@ -477,8 +499,8 @@ TEST(SyntaxErrors, UnexpectedTokenInABlockListsTheAlternatives) {
     Session s;
     EXPECT_FALSE(s.parse("neuron x {\n    foo\n}\n", "f.nml"));
     EXPECT_EQ(s.output(), "f.nml:2:5: error: unexpected 'foo' in the block of neuron 'x'; "
-                          "expected one of 'parameters', 'state', 'equations', 'input', 'on' or "
-                          "'}'\n"
+                          "expected one of 'parameters', 'state', 'equations', 'input', 'on', "
+                          "'solver' or '}'\n"
                           "    2 |     foo\n"
                           "      |     ^~~\n");
 }
@@ -601,7 +623,7 @@ TEST(Robustness, RandomTokens) {
         "^",      "<",         "and",   "not",    "let",        "population", "project",
         "->",     "stimulate", "with",  "record", "of",         "simulate",   "parameters",
         "state",  "equations", "input", ":",      "refractory", "clamp",      "import",
-        "\"s\"",  "true",      "\n",    "#c\n"};
+        "\"s\"",  "true",      "\n",    "#c\n",   "solver",     "rkf45"};
     std::mt19937 rng(7);
     for (int round = 0; round < 300; ++round) {
         std::string text;

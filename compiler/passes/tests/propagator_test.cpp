@@ -63,18 +63,11 @@ TEST(Propagator, EqualTimeConstantsNeedNoSpecialCase) {
     EXPECT_TRUE(std::isfinite(P.rows[0].coef[1]));
 }
 
-TEST(OdeClassification, LinearSystemsGetThePropagatorOthersRK4) {
-    auto program = nnc::test::program_from_text(
-        "neuron lin { parameters { tau = 10 ms } state { x = 1 mV } equations { x' = -x / tau } }\n"
-        "neuron quad { parameters { tau = 10 ms } state { x = 1 }\n"
-        "  equations { x' = -x * x / tau } }\n"
-        "neuron expo { parameters { tau = 10 ms; a = 2 mV } state { x = 1 mV }\n"
-        "  equations { x' = exp(x / a) * a / tau } }\n");
-    nnc::passes::classify_odes(program);
-    EXPECT_EQ(program.models[0].solver, nnc::ir::SolverKind::ExactLinear);
-    EXPECT_EQ(program.models[1].solver, nnc::ir::SolverKind::RungeKutta4);
-    EXPECT_EQ(program.models[2].solver, nnc::ir::SolverKind::RungeKutta4);
-    EXPECT_FALSE(nnc::passes::affine_form(*program.models[1].odes[0].rhs, 1, 0, {10.0}));
+TEST(Propagator, AffineFormRefusesANonlinearEquation) {
+    auto program =
+        nnc::test::program_from_text("neuron quad { parameters { tau = 10 ms } state { x = 1 }\n"
+                                     "  equations { x' = -x * x / tau } }\n");
+    EXPECT_FALSE(nnc::passes::affine_form(*program.models[0].odes[0].rhs, 1, 0, {10.0}));
 }
 
 } // namespace

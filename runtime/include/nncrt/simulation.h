@@ -75,6 +75,11 @@ struct PopulationSpec {
     std::vector<std::string> input_names;    ///< continuous inputs (current sources add here)
     std::vector<std::string> receptor_names; ///< spike receptor ports, one ring buffer each
     nncrt_update_fn update = nullptr;
+    /// Per state: the random stream its initial values are drawn from, i.e. which variable
+    /// of the model it is. A compiler that drops unused states from the kernel gives the
+    /// others their original numbers here, so that their values do not change. Empty: the
+    /// state's index.
+    std::vector<uint32_t> state_streams;
 };
 
 struct ProjectionSpec {
