@@ -71,7 +71,9 @@ networkItem
       bindingBlock?                                                         # populationItem
     | PROJECT source=ID ARROW target=ID bindingBlock                        # projectItem
     | STIMULATE target=ID WITH generator=expr stimulusOption*               # stimulateItem
-    | RECORD what=ID OF target=ID                                           # recordItem
+    | RECORD what+=ID (COMMA what+=ID)* OF target=ID
+      (LBRACK first=expr COLON last=expr RBRACK)?
+      (every=ID interval=expr)?                                             # recordItem
     | SIMULATE bindingBlock                                                 # simulateItem
     | SEMI                                                                  # emptyNetworkItem
     ;

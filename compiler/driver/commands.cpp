@@ -8,7 +8,9 @@
 #include "terminal.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -56,6 +58,20 @@ std::string output_problem(const std::string& path) {
     if (access(dir.c_str(), W_OK | X_OK) != 0)
         return fmt::format("the directory '{}' is not writable", dir.string());
     return {};
+}
+
+/// The names of the recorded state variables, each once, in order of first mention.
+std::vector<std::string> recorded_variable_names(const ir::Network& network,
+                                                 const std::vector<ir::NeuronModel>& models) {
+    std::vector<std::string> names;
+    for (const auto& rec : network.state_recorders)
+        for (int j : rec.states) {
+            const auto& model =
+                models.at(size_t(network.populations.at(size_t(rec.population)).model));
+            const std::string& name = model.states.at(size_t(j)).name;
+            if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+        }
+    return names;
 }
 
 } // namespace
@@ -120,10 +136,18 @@ int run_command(const RunOptions& options) {
                                     "check models alone");
         return exit_model_error;
     }
+    // Every file the run will write is checked before it starts: the spike file and, beside
+    // it, one report per recorded variable.
+    std::vector<std::string> outputs;
     if (!options.output.empty()) {
-        if (auto problem = output_problem(options.output); !problem.empty()) {
+        outputs.push_back(options.output);
+        for (const auto& name : recorded_variable_names(*program.network, program.models))
+            outputs.push_back(state_report_path(options.output, name));
+    }
+    for (const auto& path : outputs) {
+        if (auto problem = output_problem(path); !problem.empty()) {
             session.diagnostics().error(
-                fmt::format("cannot write the output file '{}': {}", options.output, problem),
+                fmt::format("cannot write the output file '{}': {}", path, problem),
                 "choose another path with -o");
             return exit_runtime_error;
         }
@@ -136,6 +160,7 @@ int run_command(const RunOptions& options) {
     llvmjit::KernelJit jit;
     auto updates = timer.time("jit", [&] { return jit.compile(lowered->kernels); });
     auto sim = make_simulation(program, lowered->kernels, updates);
+    const auto variables = record_states(program, lowered->kernels, *sim);
     try {
         timer.time("build", [&] { sim->build(); });
     } catch (const nncrt::Error& e) {
@@ -162,7 +187,12 @@ int run_command(const RunOptions& options) {
 
     if (!options.output.empty()) {
         try {
-            timer.time("write", [&] { sim->write_spikes_hdf5(options.output); });
+            timer.time("write", [&] {
+                sim->write_spikes_hdf5(options.output);
+                for (const auto& var : variables)
+                    sim->write_state_report_hdf5(state_report_path(options.output, var.name),
+                                                 var.entries);
+            });
         } catch (const nncrt::Error& e) {
             diags.error(e.what(), "check that the directory exists and is writable");
             return exit_runtime_error;
@@ -171,13 +201,14 @@ int run_command(const RunOptions& options) {
     if (report_fault) {
         report_fault();
         if (!options.output.empty())
-            diags.note({}, "spikes recorded until the fault are in " + options.output);
+            diags.note({}, fmt::format("what was recorded until the fault is in {}",
+                                       fmt::join(outputs, ", ")));
         return exit_runtime_error;
     }
 
     if (!options.quiet)
         print_run_summary(std::cout, options.compile.file, *program.network, *sim, timer,
-                          options.output);
+                          options.output, variables);
     return exit_ok;
 }
 

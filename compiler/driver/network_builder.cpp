@@ -1,5 +1,7 @@
 #include "network_builder.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <stdexcept>
 
 namespace nnc::driver {
@@ -101,6 +103,41 @@ make_simulation(const ir::Program& program, const std::vector<kir::PopulationKer
     for (const auto& rec : net.spike_recorders)
         sim->record_spikes(nncrt::PopulationId(rec.population));
     return sim;
+}
+
+std::vector<RecordedVariable> record_states(const ir::Program& program,
+                                            const std::vector<kir::PopulationKernel>& kernels,
+                                            nncrt::Simulation& sim) {
+    std::vector<RecordedVariable> variables;
+    const ir::Network& net = program.network.value();
+    for (const auto& rec : net.state_recorders) {
+        const auto& pop = net.populations.at(size_t(rec.population));
+        const auto& model = program.models.at(size_t(pop.model));
+        const auto& kernel = kernels.at(size_t(rec.population));
+        for (int j : rec.states) {
+            const auto& state = model.states.at(size_t(j));
+            const auto at =
+                std::find(kernel.state_names.begin(), kernel.state_names.end(), state.name);
+            if (at == kernel.state_names.end())
+                throw std::logic_error("recorded state '" + state.name +
+                                       "' is missing from the kernel");
+            const auto id = sim.record_state(nncrt::PopulationId(rec.population),
+                                             uint32_t(at - kernel.state_names.begin()), rec.first,
+                                             rec.last - rec.first, rec.interval_steps);
+            auto var = std::find_if(variables.begin(), variables.end(),
+                                    [&](const auto& v) { return v.name == state.name; });
+            if (var == variables.end()) var = variables.insert(variables.end(), {state.name, {}});
+            var->entries.push_back({id, state.dim.unit_name()});
+        }
+    }
+    return variables;
+}
+
+std::string state_report_path(const std::string& spike_path, const std::string& variable) {
+    std::filesystem::path path(spike_path);
+    const std::string extension = path.has_extension() ? path.extension().string() : ".h5";
+    path.replace_filename(path.stem().string() + "." + variable + extension);
+    return path.string();
 }
 
 } // namespace nnc::driver

@@ -9,6 +9,7 @@
 #include "nncrt/simulation.h"
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace nnc::driver {
@@ -18,6 +19,22 @@ namespace nnc::driver {
 std::unique_ptr<nncrt::Simulation>
 make_simulation(const ir::Program& program, const std::vector<kir::PopulationKernel>& kernels,
                 const std::vector<nncrt_update_fn>& updates);
+
+/// One recorded variable, which goes to one report file: the recorders of the populations
+/// it is recorded in, with the unit of each.
+struct RecordedVariable {
+    std::string name; ///< "V_m"
+    std::vector<nncrt::ReportEntry> entries;
+};
+
+/// Adds the network's state recorders to `sim`, grouped by variable name in order of first
+/// mention. Kernels may have renumbered their states; recorded states are never dropped.
+std::vector<RecordedVariable> record_states(const ir::Program& program,
+                                            const std::vector<kir::PopulationKernel>& kernels,
+                                            nncrt::Simulation& sim);
+
+/// The report file of one variable beside the spike file: out.h5 -> out.V_m.h5.
+std::string state_report_path(const std::string& spike_path, const std::string& variable);
 
 /// The model state that state array `kernel_state` of a kernel holds; -1 for an array the
 /// compiler added (the refractory counter, a solver's step size). Kernels may drop unused

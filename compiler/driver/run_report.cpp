@@ -57,7 +57,7 @@ std::string thousands(uint64_t n) {
 
 void print_run_summary(std::ostream& out, const std::string& file, const ir::Network& network,
                        const nncrt::Simulation& sim, const PhaseTimer& timer,
-                       const std::string& output) {
+                       const std::string& output, const std::vector<RecordedVariable>& variables) {
     const double t_s = sim.time_ms() * 1e-3;
     out << fmt::format("nnc run {}: network '{}', {:g} ms of model time (dt = {:g} ms, seed {})\n",
                        file, network.name, sim.time_ms(), sim.dt_ms(), network.simulation.seed);
@@ -85,6 +85,20 @@ void print_run_summary(std::ostream& out, const std::string& file, const ir::Net
     if (t_s > 0)
         out << fmt::format("  real-time factor: {:.3f} (wall time / model time)\n", sim_s / t_s);
     if (!output.empty()) out << "  spikes written to " << output << " (SONATA HDF5)\n";
+    for (const auto& var : variables) {
+        out << fmt::format("  {} recorded in", var.name);
+        for (const auto& e : var.entries) {
+            const auto& r = sim.recorded_state(e.recorder);
+            out << fmt::format(" {} ({} sample{} of {} neuron{} every {:g} ms)",
+                               sim.population_spec(r.population).name, thousands(r.sample_count()),
+                               r.sample_count() == 1 ? "" : "s", thousands(r.count),
+                               r.count == 1 ? "" : "s", double(r.interval_steps) * sim.dt_ms());
+        }
+        if (output.empty())
+            out << ", not written (no -o)\n";
+        else
+            out << ", written to " << state_report_path(output, var.name) << " (SONATA report)\n";
+    }
 }
 
 } // namespace nnc::driver

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "ir/model.h"
+#include "network_builder.h"
 #include "nncrt/simulation.h"
 #include "phase_timer.h"
 
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 namespace nnc::driver {
 
@@ -29,8 +31,11 @@ private:
     bool shown_ = false;
 };
 
+/// `output` is the spike file (empty without -o); each recorded variable's report file is
+/// named after it (state_report_path).
 void print_run_summary(std::ostream& out, const std::string& file, const ir::Network& network,
                        const nncrt::Simulation& sim, const PhaseTimer& timer,
-                       const std::string& output);
+                       const std::string& output,
+                       const std::vector<RecordedVariable>& variables = {});
 
 } // namespace nnc::driver

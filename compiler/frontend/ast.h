@@ -157,12 +157,20 @@ struct Stimulus {
     SourceRange range;
 };
 
-/// `record spikes of E` / `record spikes of all`
+/// `record spikes of E` / `record spikes of all` / `record V_m, I_ex of E[0:10] every 0.5 ms`
 struct Record {
-    std::string what; ///< "spikes"
-    SourceRange what_range;
+    struct Variable {
+        std::string name; ///< "spikes" or a state variable
+        SourceRange range;
+    };
+    std::vector<Variable> what;
     std::string target; ///< population name, or "all"
     SourceRange target_range;
+    ExprPtr first, last; ///< the slice `[first:last]` (half-open), or null
+    SourceRange slice_range;
+    std::string every_word; ///< the word before the interval, which sema checks is `every`
+    SourceRange every_range;
+    ExprPtr interval; ///< sampling interval, or null (every step)
     SourceRange range;
 };
 

@@ -290,10 +290,21 @@ std::optional<ast::NetworkItem> AstBuilder::network_item(NmlParser::NetworkItemC
     }
     if (auto* record = dynamic_cast<NmlParser::RecordItemContext*>(ctx)) {
         ast::Record result;
-        result.what = text(record->what);
-        result.what_range = range(record->what);
+        for (auto* w : record->what)
+            result.what.push_back({text(w), range(w)});
         result.target = text(record->target);
         result.target_range = range(record->target);
+        if (record->first) {
+            result.first = expression(record->first);
+            result.last = expression(record->last);
+            result.slice_range = {range(record->LBRACK()->getSymbol()).begin,
+                                  range(record->RBRACK()->getSymbol()).end};
+        }
+        if (record->every) {
+            result.every_word = text(record->every);
+            result.every_range = range(record->every);
+            result.interval = expression(record->interval);
+        }
         result.range = range(record);
         return result;
     }

@@ -171,6 +171,17 @@ struct SpikeRecorder {
     SourceRange range;
 };
 
+/// `record V_m, I_ex of E[first:last] every 0.5 ms`: samples of some states of the neurons
+/// first <= i < last, taken at the end of every interval_steps-th step.
+struct StateRecorder {
+    int population = -1;
+    std::vector<int> states; ///< indices into the population model's states
+    uint64_t first = 0;
+    uint64_t last = 0; ///< one past the last neuron
+    uint64_t interval_steps = 1;
+    SourceRange range;
+};
+
 struct SimulationSettings {
     double dt_ms = 0.1;
     double duration_ms = 1000.0;
@@ -184,6 +195,7 @@ struct Network {
     std::vector<Projection> projections;
     std::vector<Stimulus> stimuli;
     std::vector<SpikeRecorder> spike_recorders;
+    std::vector<StateRecorder> state_recorders;
     SimulationSettings simulation;
     SourceRange range;
 

@@ -145,6 +145,15 @@ std::string print_program(const Program& program) {
     }
     for (const auto& r : n.spike_recorders)
         out += fmt::format("  record spikes of {}\n", n.populations[size_t(r.population)].name);
+    for (const auto& r : n.state_recorders) {
+        const auto& pop = n.populations[size_t(r.population)];
+        const auto& model = program.models[size_t(pop.model)];
+        std::string names;
+        for (int j : r.states)
+            names += (names.empty() ? "" : ", ") + model.states[size_t(j)].name;
+        out += fmt::format("  record {} of {}[{}:{}] every {} step{}\n", names, pop.name, r.first,
+                           r.last, r.interval_steps, r.interval_steps == 1 ? "" : "s");
+    }
     out += fmt::format("  simulate dt = {:g} ms, duration = {:g} ms, seed = {}\n",
                        n.simulation.dt_ms, n.simulation.duration_ms, n.simulation.seed);
     return out;

@@ -7,8 +7,8 @@
 // record them should not pay for them.
 //
 // A value is used when it reaches an effect: a spike (an `if` that emits one
-// needs its condition), a state the caller observes (`observed`: recorded
-// states, once there are state recorders), or another used value. Liveness
+// needs its condition), a state the caller observes (`observed`: the states a
+// `record` names, see pipeline.cpp), or another used value. Liveness
 // is computed over the whole kernel at once, ignoring order (a variable is
 // live if any statement that assigns a live variable reads it), which never
 // drops anything needed. A state that only feeds itself (x' = -x/tau and

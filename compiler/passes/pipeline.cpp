@@ -29,9 +29,17 @@ void lower_kernels(LoweredProgram& p) {
 }
 
 /// States the caller reads besides the kernel: a state recorder's variables must survive
-/// dead-state elimination. The language has spike recorders only so far, so none.
-std::vector<std::string> observed_states(const ir::Program&, size_t /*population*/) {
-    return {};
+/// dead-state elimination.
+std::vector<std::string> observed_states(const ir::Program& program, size_t population) {
+    std::vector<std::string> names;
+    if (!program.network) return names;
+    const auto& net = *program.network;
+    const auto& model = program.models[size_t(net.populations[population].model)];
+    for (const auto& rec : net.state_recorders)
+        if (size_t(rec.population) == population)
+            for (int j : rec.states)
+                names.push_back(model.states[size_t(j)].name);
+    return names;
 }
 
 void eliminate_dead_states_of(LoweredProgram& p) {

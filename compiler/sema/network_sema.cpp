@@ -5,7 +5,9 @@
 #include "sema/names.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -841,33 +843,149 @@ private:
     // ---- recording -----------------------------------------------------------------------
 
     void record(const ast::Record& r) {
-        if (r.what != "spikes") {
-            error(r.what_range, "only `spikes` can be recorded so far",
-                  "write `record spikes of POPULATION`");
+        const bool spikes = std::any_of(r.what.begin(), r.what.end(),
+                                        [](const auto& w) { return w.name == "spikes"; });
+        if (spikes && r.what.size() > 1) {
+            error(r.what[1].range, "`spikes` cannot be recorded together with state variables",
+                  "write `record spikes of ...` and `record VARIABLE of ...` on separate lines");
             return;
         }
-        auto add = [&](int pop) {
-            for (const auto& rec : out_.spike_recorders)
-                if (rec.population == pop) return;
-            out_.spike_recorders.push_back(ir::SpikeRecorder{pop, r.range});
-        };
+        if (!r.every_word.empty() && r.every_word != "every") {
+            error(r.every_range,
+                  fmt::format("expected `every` before the interval, not '{}'", r.every_word),
+                  "write `record V_m of E every 0.5 ms`");
+            return;
+        }
+        std::vector<int> pops;
         if (r.target == "all" && !population_index_.count("all")) {
             for (size_t i = 0; i < out_.populations.size(); ++i)
-                add(int(i));
+                pops.push_back(int(i));
+        } else if (auto it = population_index_.find(r.target); it != population_index_.end()) {
+            pops.push_back(it->second);
+        } else {
+            if (population_items_.count(r.target)) return; // its declaration failed
+            std::vector<std::string> names;
+            for (const auto& [n, item] : population_items_)
+                names.push_back(n);
+            std::string hint = did_you_mean(r.target, names);
+            if (hint.empty()) hint = "name a population, or write `record spikes of all`";
+            error(r.target_range, fmt::format("unknown population '{}'", r.target), hint);
             return;
         }
-        auto it = population_index_.find(r.target);
-        if (it != population_index_.end()) {
-            add(it->second);
+        if (spikes) {
+            if (r.first || r.interval) {
+                error(r.first ? r.slice_range : r.interval->range,
+                      "a slice or an interval applies to state variables only",
+                      "spikes are recorded for the whole population as they happen");
+                return;
+            }
+            for (int pop : pops)
+                if (std::none_of(out_.spike_recorders.begin(), out_.spike_recorders.end(),
+                                 [&](const auto& rec) { return rec.population == pop; }))
+                    out_.spike_recorders.push_back(ir::SpikeRecorder{pop, r.range});
             return;
         }
-        if (population_items_.count(r.target)) return; // its declaration failed
-        std::vector<std::string> names;
-        for (const auto& [n, item] : population_items_)
-            names.push_back(n);
-        std::string hint = did_you_mean(r.target, names);
-        if (hint.empty()) hint = "name a population, or write `record spikes of all`";
-        error(r.target_range, fmt::format("unknown population '{}'", r.target), hint);
+        const auto interval = record_interval(r);
+        if (!interval) return;
+        for (int pop : pops)
+            record_states(r, pop, *interval);
+    }
+
+    /// The sampling interval in steps: a positive whole multiple of dt (1 if none is given).
+    std::optional<uint64_t> record_interval(const ast::Record& r) {
+        if (!r.interval) return 1;
+        auto q = evaluate_as(*r.interval, dims::time, "the recording interval");
+        if (!q) return std::nullopt;
+        const double dt = out_.simulation.dt_ms;
+        if (!(q->value > 0)) {
+            error(r.interval->range, fmt::format("the recording interval must be positive, not {}",
+                                                 quantity_text(q->value, q->dim)));
+            return std::nullopt;
+        }
+        const double steps = q->value / dt;
+        const double whole = std::round(steps);
+        // Samples are taken at the end of a step, so the interval must be whole steps; a
+        // relative tolerance accepts 0.3 ms at dt = 0.1 ms despite rounding.
+        if (whole < 1 || std::abs(steps - whole) > 1e-9 * whole) {
+            // The two nearest multiples, printed short (3 * 0.1 is 0.30000000000000004).
+            const double below = std::max(1.0, std::floor(steps));
+            error(r.interval->range,
+                  fmt::format("the recording interval {} is not a whole multiple of the time "
+                              "step dt = {}",
+                              quantity_text(q->value, q->dim), quantity_text(dt, dims::time)),
+                  fmt::format("use {:.12g} ms or {:.12g} ms", below * dt, (below + 1) * dt));
+            return std::nullopt;
+        }
+        return uint64_t(whole);
+    }
+
+    void record_states(const ast::Record& r, int pop, uint64_t interval) {
+        const auto& population = out_.populations[size_t(pop)];
+        if (population.model < 0) return; // its unknown model is reported already
+        const auto& model = models_[size_t(population.model)];
+        ir::StateRecorder rec;
+        rec.population = pop;
+        rec.interval_steps = interval;
+        rec.range = r.range;
+        for (const auto& w : r.what) {
+            const int j = model.find_state(w.name);
+            if (j < 0) {
+                std::string hint = did_you_mean(w.name, model.state_names());
+                if (hint.empty())
+                    hint = fmt::format(
+                        "{}the states of '{}' are: {}",
+                        model.find_parameter(w.name) >= 0 ? "a parameter is constant; " : "",
+                        model.name, fmt::join(model.state_names(), ", "));
+                error(w.range,
+                      fmt::format("'{}' is not a state variable of model '{}' (population '{}')",
+                                  w.name, model.name, population.name),
+                      hint);
+                return;
+            }
+            if (std::find(rec.states.begin(), rec.states.end(), j) != rec.states.end()) {
+                error(w.range, fmt::format("'{}' is named twice", w.name));
+                return;
+            }
+            for (const auto& other : out_.state_recorders)
+                if (other.population == pop &&
+                    std::find(other.states.begin(), other.states.end(), j) != other.states.end()) {
+                    error(w.range,
+                          fmt::format("'{}' of population '{}' is already recorded", w.name,
+                                      population.name),
+                          "record each variable of a population once");
+                    return;
+                }
+            rec.states.push_back(j);
+        }
+        rec.last = population.size;
+        if (r.first) {
+            auto bound = [&](const ast::Expr& e, const char* what) -> std::optional<uint64_t> {
+                auto q = evaluate_as(e, Dimension::none(), what);
+                if (!q) return std::nullopt;
+                if (!is_whole(q->value) || q->value < 0 || q->value > double(population.size)) {
+                    error(
+                        e.range,
+                        fmt::format("{} {} is not a neuron index of population '{}', which has {} "
+                                    "neurons",
+                                    what, number_text(q->value), population.name, population.size),
+                        "a slice [first:last] takes neurons first <= i < last");
+                    return std::nullopt;
+                }
+                return uint64_t(q->value);
+            };
+            auto first = bound(*r.first, "the slice start");
+            auto last = bound(*r.last, "the slice end");
+            if (!first || !last) return;
+            if (*first >= *last) {
+                error(r.slice_range,
+                      fmt::format("the slice [{}:{}] selects no neurons", *first, *last),
+                      "the end is one past the last neuron recorded: [0:10] is neurons 0 to 9");
+                return;
+            }
+            rec.first = *first;
+            rec.last = *last;
+        }
+        out_.state_recorders.push_back(std::move(rec));
     }
 
     const ast::Network& net_;

@@ -5,6 +5,7 @@
 #include "connection_table.h"
 #include "connectors.h"
 #include "counter_rng.h"
+#include "hdf5_report_writer.h"
 #include "hdf5_spike_writer.h"
 #include "ring_buffer.h"
 #include "spike_delivery.h"
@@ -132,6 +133,9 @@ struct Simulation::Impl {
     void build_projection(uint32_t index);
     void apply_initial_state(PopulationId id, uint32_t var);
     void prepare_run();
+    void sample_states();
+
+    std::vector<StateRecord> state_records;
     void do_step();
     void check_finite(double from_ms) const; ///< throws NonFiniteState
     void check_memory() const;
@@ -200,6 +204,16 @@ void Simulation::Impl::apply_initial_state(PopulationId id, uint32_t var) {
     for (uint64_t i = 0; i < values.size(); ++i) {
         CounterRng rng(key, i);
         values[i] = draw(d, rng);
+    }
+}
+
+void Simulation::Impl::sample_states() {
+    for (StateRecord& r : state_records) {
+        if (step % r.interval_steps != 0) continue;
+        if (r.values.empty()) r.start_ms = double(step) * config.dt_ms;
+        const std::vector<double>& v = pops[r.population]->state[r.state_index];
+        const auto from = v.begin() + std::ptrdiff_t(r.first);
+        r.values.insert(r.values.end(), from, from + std::ptrdiff_t(r.count));
     }
 }
 
@@ -469,6 +483,28 @@ void Simulation::Impl::check_memory() const {
                                 synapses, bytes / 0x1p30, double(available) / 0x1p30));
 }
 
+StateRecorderId Simulation::record_state(PopulationId pop, uint32_t state_index, uint64_t first,
+                                         uint64_t count, uint64_t interval_steps) {
+    const Population& p = impl_->pop(pop, "record_state");
+    if (state_index >= p.state.size())
+        throw Error(fmt::format("record_state: population '{}' has {} state variables, no "
+                                "index {}",
+                                p.spec.name, p.state.size(), state_index));
+    if (first > p.size() || count > p.size() - first || count == 0)
+        throw Error(fmt::format("record_state: neurons [{}, {}) are not within population '{}' "
+                                "of {} neurons",
+                                first, first + count, p.spec.name, p.size()));
+    if (interval_steps == 0) throw Error("record_state: the interval must be at least one step");
+    StateRecord r;
+    r.population = pop;
+    r.state_index = state_index;
+    r.first = first;
+    r.count = count;
+    r.interval_steps = interval_steps;
+    impl_->state_records.push_back(std::move(r));
+    return StateRecorderId(impl_->state_records.size() - 1);
+}
+
 void Simulation::build() {
     Impl& m = *impl_;
     if (m.built) return;
@@ -532,6 +568,7 @@ void Simulation::run(double duration_ms, const ProgressFn& progress) {
     uint64_t last_check = m.step;
     while (m.step < end) {
         m.do_step();
+        m.sample_states();
         if (m.step % finite_check_interval == 0 || m.step == end) {
             m.check_finite(double(last_check) * dt);
             last_check = m.step;
@@ -590,6 +627,26 @@ ConnectionStats Simulation::connection_stats() const {
         stats.bytes += pr.table.bytes();
     }
     return stats;
+}
+
+size_t Simulation::state_recorder_count() const {
+    return impl_->state_records.size();
+}
+
+const StateRecord& Simulation::recorded_state(StateRecorderId id) const {
+    if (id >= impl_->state_records.size())
+        throw Error(fmt::format("recorded_state: no state recorder {}", id));
+    return impl_->state_records[id];
+}
+
+void Simulation::write_state_report_hdf5(const std::string& path,
+                                         const std::vector<ReportEntry>& entries) const {
+    std::vector<ReportPopulationView> views;
+    for (const ReportEntry& e : entries) {
+        const StateRecord& r = recorded_state(e.recorder);
+        views.push_back({impl_->pops[r.population]->spec.name, &r, e.units});
+    }
+    write_sonata_report(path, views, impl_->config.dt_ms);
 }
 
 void Simulation::write_spikes_hdf5(const std::string& path) const {

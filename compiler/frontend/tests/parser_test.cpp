@@ -208,9 +208,12 @@ TEST(ParseRealFiles, Brunel2000) {
     EXPECT_EQ(sexpr(stim.options[1].value), "exc");
     expect_range(stim.options[1].range, 41, 60, 41, 71);
 
-    EXPECT_EQ(records[0]->what, "spikes");
+    ASSERT_EQ(records[0]->what.size(), 1u);
+    EXPECT_EQ(records[0]->what[0].name, "spikes");
     EXPECT_EQ(records[0]->target, "all");
-    expect_range(records[0]->what_range, 44, 12, 44, 17);
+    EXPECT_FALSE(records[0]->first);
+    EXPECT_FALSE(records[0]->interval);
+    expect_range(records[0]->what[0].range, 44, 12, 44, 17);
     expect_range(records[0]->target_range, 44, 22, 44, 24);
 
     ASSERT_EQ(simulates[0]->settings.size(), 3u);
@@ -256,6 +259,33 @@ network brunel {
     EXPECT_EQ(sexpr(dc.options[0].value), "I_stim");
     EXPECT_EQ(std::get<ast::Record>(items[8]).target, "E");
     EXPECT_EQ(std::get<ast::Record>(items[9]).target, "all");
+}
+
+TEST(Parser, RecordTakesStateVariablesASliceAndAnInterval) {
+    Session s;
+    auto file = s.parse(R"(
+network n {
+    record V_m, I_ex of E[0:N / 2] every 0.5 ms
+    record V_m of I
+}
+)");
+    ASSERT_TRUE(file) << s.output();
+    const auto& items = file->networks.at(0).items;
+    ASSERT_EQ(items.size(), 2u);
+    const auto& r = std::get<ast::Record>(items[0]);
+    ASSERT_EQ(r.what.size(), 2u);
+    EXPECT_EQ(r.what[0].name, "V_m");
+    EXPECT_EQ(r.what[1].name, "I_ex");
+    expect_range(r.what[1].range, 3, 17, 3, 20);
+    EXPECT_EQ(r.target, "E");
+    EXPECT_EQ(sexpr(r.first), "0");
+    EXPECT_EQ(sexpr(r.last), "(/ N 2)");
+    expect_range(r.slice_range, 3, 26, 3, 34);
+    EXPECT_EQ(r.every_word, "every");
+    EXPECT_EQ(sexpr(r.interval), "0.5[ms]");
+    const auto& plain = std::get<ast::Record>(items[1]);
+    EXPECT_FALSE(plain.first);
+    EXPECT_FALSE(plain.interval);
 }
 
 TEST(Parse, StatementsAndSeparators) {

@@ -332,7 +332,7 @@ TEST(SemaErrors, NetworkLayerProblems) {
     project P -> R { connect = fixed_probability(1.5); weight = 1 pA; receptor = exc }
     stimulate Q with poison(rate = 5 Hz) weight 1 pA receptor exc
     stimulate Q with poisson(rate = 5 mV) weight 1 pA receptor exc
-    record voltage of P
+    record voltage of Q
 })"));
     EXPECT_FALSE(p);
     const auto t = s.text();
@@ -349,7 +349,8 @@ TEST(SemaErrors, NetworkLayerProblems) {
     EXPECT_TRUE(contains(t, "test.nml:19:22: error: unknown generator 'poison'\n"));
     EXPECT_TRUE(contains(t, "test.nml:20:37: error: dimension mismatch: a rate is 1/ms (rate), "
                             "but this value is mV (voltage)\n"));
-    EXPECT_TRUE(contains(t, "test.nml:21:12: error: only `spikes` can be recorded so far\n"));
+    EXPECT_TRUE(contains(t, "test.nml:21:12: error: 'voltage' is not a state variable of model "
+                            "'lif' (population 'Q')\n"));
 }
 
 TEST(SemaErrors, OneToOneNeedsEqualSizes) {
@@ -466,4 +467,92 @@ TEST(SemaErrors, ADelayLongerThanTheRuntimeHoldsIsRefusedByCheck) {
                                    "steps; at most 65535 are supported\n"))
         << s.text();
     EXPECT_TRUE(contains(s.text(), "hint: with dt = 0.1 ms, delays reach up to 6553.5 ms"));
+}
+
+TEST(SemaErrors, RecordedStateMustBeAStateOfTheModel) {
+    Sema s;
+    auto p = s.analyse(with_lif(R"(network net {
+    population P = lif[10]
+    record V_n, I_syn of P
+    record tau_m of P
+})"));
+    EXPECT_FALSE(p);
+    const auto t = s.text();
+    EXPECT_TRUE(contains(t, "test.nml:15:12: error: 'V_n' is not a state variable of model 'lif' "
+                            "(population 'P')\n"))
+        << t;
+    EXPECT_TRUE(contains(t, "hint: did you mean 'V_m'?")) << t;
+    EXPECT_TRUE(contains(t, "test.nml:16:12: error: 'tau_m' is not a state variable of model "
+                            "'lif' (population 'P')\n"))
+        << t;
+    EXPECT_TRUE(contains(t, "hint: a parameter is constant; the states of 'lif' are: V_m, "
+                            "I_syn"))
+        << t;
+}
+
+TEST(SemaErrors, RecordingIntervalMustBeAPositiveWholeNumberOfSteps) {
+    Sema s;
+    auto p = s.analyse(with_lif(R"(network net {
+    population P = lif[10]
+    record V_m of P every 0.25 ms
+    record I_syn of P every 0 ms
+    record V_m of P every 5 mV
+    simulate { dt = 0.1 ms }
+})"));
+    EXPECT_FALSE(p);
+    const auto t = s.text();
+    EXPECT_TRUE(contains(t, "test.nml:15:27: error: the recording interval 0.25 ms is not a "
+                            "whole multiple of the time step dt = 0.1 ms\n"))
+        << t;
+    EXPECT_TRUE(contains(t, "hint: use 0.2 ms or 0.3 ms")) << t;
+    EXPECT_TRUE(contains(t, "test.nml:16:29: error: the recording interval must be positive, "
+                            "not 0 ms\n"))
+        << t;
+    EXPECT_TRUE(contains(t, "test.nml:17:27: error: dimension mismatch: the recording interval "
+                            "is ms (time), but this value is mV (voltage)\n"))
+        << t;
+}
+
+TEST(SemaErrors, RecordSliceMustLieWithinThePopulation) {
+    Sema s;
+    auto p = s.analyse(with_lif(R"(network net {
+    population P = lif[10]
+    record V_m of P[0:11]
+    record I_syn of P[5:5]
+    record V_m of P[1.5:3] every 0.1 ms
+})"));
+    EXPECT_FALSE(p);
+    const auto t = s.text();
+    EXPECT_TRUE(contains(t, "test.nml:15:23: error: the slice end 11 is not a neuron index of "
+                            "population 'P', which has 10 neurons\n"))
+        << t;
+    EXPECT_TRUE(contains(t, "test.nml:16:22: error: the slice [5:5] selects no neurons\n")) << t;
+    EXPECT_TRUE(contains(t, "test.nml:17:21: error: the slice start 1.5 is not a neuron index"))
+        << t;
+}
+
+TEST(SemaErrors, RecordMistakesWithSpikesAndTheIntervalWord) {
+    Sema s;
+    auto p = s.analyse(with_lif(R"(network net {
+    population P = lif[10]
+    record spikes, V_m of P
+    record spikes of P[0:2]
+    record V_m of P each 1 ms
+    record V_m of P
+    record V_m of P
+})"));
+    EXPECT_FALSE(p);
+    const auto t = s.text();
+    EXPECT_TRUE(contains(t, "test.nml:15:20: error: `spikes` cannot be recorded together with "
+                            "state variables\n"))
+        << t;
+    EXPECT_TRUE(contains(t, "test.nml:16:23: error: a slice or an interval applies to state "
+                            "variables only\n"))
+        << t;
+    EXPECT_TRUE(contains(t, "test.nml:17:21: error: expected `every` before the interval, not "
+                            "'each'\n"))
+        << t;
+    EXPECT_TRUE(contains(t, "test.nml:19:12: error: 'V_m' of population 'P' is already "
+                            "recorded\n"))
+        << t;
 }

@@ -227,3 +227,37 @@ network net {
     EXPECT_TRUE(contains(bad.text(), "only arise with fixed_indegree"));
     EXPECT_TRUE(contains(bad.text(), "test.nml:9:61: error: `autapses` must be true or false\n"));
 }
+
+TEST(NetworkSema, RecordStatesKeepsTheVariablesTheSliceAndTheIntervalInSteps) {
+    Sema s;
+    auto p = s.analyse(R"(network n {
+    population E = iaf_psc_exp[20]
+    population I = iaf_psc_exp[5]
+    record V_m, I_ex of E[2:12] every 0.5 ms
+    record V_m of I
+    record I_in of all
+    simulate { dt = 0.1 ms }
+}
+)",
+                       {"stdlib/neurons/iaf_psc_exp.nml"});
+    ASSERT_TRUE(p) << s.text();
+    const auto& net = *p->network;
+    const auto& model = p->models.at(size_t(net.populations[0].model));
+    ASSERT_GE(net.state_recorders.size(), 2u);
+    const auto& e = net.state_recorders[0];
+    EXPECT_EQ(e.population, 0);
+    EXPECT_EQ(e.states, (std::vector<int>{model.find_state("V_m"), model.find_state("I_ex")}));
+    EXPECT_EQ(e.first, 2u);
+    EXPECT_EQ(e.last, 12u);
+    EXPECT_EQ(e.interval_steps, 5u);
+    // The dimension stays with the model's state: the report's units come from it.
+    EXPECT_EQ(model.states[size_t(e.states[1])].dim.unit_name(), "pA");
+    EXPECT_EQ(net.state_recorders[1].population, 1);
+    EXPECT_EQ(net.state_recorders[1].first, 0u);
+    EXPECT_EQ(net.state_recorders[1].last, 5u);
+    EXPECT_EQ(net.state_recorders[1].interval_steps, 1u);
+    ASSERT_EQ(net.state_recorders.size(), 4u);
+    EXPECT_EQ(net.state_recorders[2].population, 0); // `all`: one recorder per population
+    EXPECT_EQ(net.state_recorders[3].population, 1);
+    EXPECT_TRUE(net.spike_recorders.empty());
+}

@@ -120,6 +120,31 @@ struct SpikeRecord {
     std::vector<uint64_t> node_ids;
 };
 
+/// Samples of one state variable of the neurons first <= i < first + count of a population.
+/// A sample is taken after every step whose number, counted from 1, is a multiple of
+/// interval_steps, and is stamped with the end of that step, as spikes are: sample s holds
+/// the values at start_ms + s * interval_steps * dt. `values` holds the samples one after
+/// another, `count` values each.
+struct StateRecord {
+    PopulationId population = 0;
+    uint32_t state_index = 0;
+    uint64_t first = 0;
+    uint64_t count = 0;
+    uint64_t interval_steps = 1;
+    double start_ms = 0.0; ///< time of the first sample (valid once there is one)
+    std::vector<double> values;
+
+    uint64_t sample_count() const { return count ? values.size() / count : 0; }
+};
+
+using StateRecorderId = uint32_t;
+
+/// One population's part of a state report file: a recorder and the unit of its values.
+struct ReportEntry {
+    StateRecorderId recorder = 0;
+    std::string units; ///< "mV"
+};
+
 struct ConnectionStats {
     uint64_t synapses = 0;
     uint64_t bytes = 0; ///< everything the connection storage holds, offsets included
@@ -144,6 +169,10 @@ public:
     void add_poisson(const PoissonSpec& spec);
     void add_dc(const DcSpec& spec);
     void record_spikes(PopulationId pop);
+    /// Samples state variable `state_index` of neurons [first, first + count) every
+    /// interval_steps steps (see StateRecord), in memory until written.
+    StateRecorderId record_state(PopulationId pop, uint32_t state_index, uint64_t first,
+                                 uint64_t count, uint64_t interval_steps);
 
     /// Creates synapses and ring buffers. Called by run() if not called before.
     void build();
@@ -164,10 +193,16 @@ public:
     uint64_t spike_count(PopulationId pop) const; ///< spikes so far, recorded or not
     const SpikeRecord& recorded_spikes(PopulationId pop) const;
     ConnectionStats connection_stats() const;
+    size_t state_recorder_count() const;
+    const StateRecord& recorded_state(StateRecorderId id) const;
 
     /// Writes recorded spikes in the SONATA spike layout:
     /// /spikes/<population>/timestamps (float64, ms) and /spikes/<population>/node_ids (uint64).
     void write_spikes_hdf5(const std::string& path) const;
+    /// Writes state recorders' samples as one SONATA report file, /report/<population>/...
+    /// for each entry; the entries' populations must differ (see hdf5_report_writer.h).
+    void write_state_report_hdf5(const std::string& path,
+                                 const std::vector<ReportEntry>& entries) const;
 
 private:
     struct Impl;
