@@ -2,6 +2,7 @@
 
 #include "ir/evaluate.h"
 #include "ir/linearity.h"
+#include "passes/kernel_builder.h"
 #include "passes/ode_step_lowering.h"
 #include "passes/propagator.h"
 
@@ -13,28 +14,13 @@ namespace nnc::passes {
 
 namespace {
 
-using kir::Stmt;
-using K = kir::Op;
-
-kir::ExprPtr cnst(double v) {
-    return kir::Expr::constant(v);
-}
-kir::ExprPtr make(K op, std::vector<kir::ExprPtr> args) {
-    return kir::Expr::make(op, std::move(args));
-}
+using namespace kernel_builder;
 
 std::string c_identifier(const std::string& s) {
     std::string out;
     for (char c : s)
         out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
     return out;
-}
-
-Stmt set_local(int index, kir::ExprPtr value, std::string comment = {}) {
-    return Stmt{Stmt::Kind::SetLocal, index, std::move(value), {}, std::move(comment)};
-}
-Stmt set_state(int index, kir::ExprPtr value, std::string comment = {}) {
-    return Stmt{Stmt::Kind::SetState, index, std::move(value), {}, std::move(comment)};
 }
 
 /// Builds one population's kernel.

@@ -1,6 +1,7 @@
 #include "passes/ode_step_lowering.h"
 
 #include "ir/linearity.h"
+#include "passes/kernel_builder.h"
 
 #include <array>
 #include <cmath>
@@ -12,31 +13,7 @@ namespace nnc::passes {
 
 namespace {
 
-using kir::Stmt;
-using K = kir::Op;
-
-kir::ExprPtr cnst(double v) {
-    return kir::Expr::constant(v);
-}
-kir::ExprPtr loc(int l) {
-    return kir::Expr::ref(K::Local, l);
-}
-kir::ExprPtr make(K op, std::vector<kir::ExprPtr> args) {
-    return kir::Expr::make(op, std::move(args));
-}
-kir::ExprPtr add(kir::ExprPtr a, kir::ExprPtr b) {
-    return make(K::Add, {std::move(a), std::move(b)});
-}
-kir::ExprPtr mul(kir::ExprPtr a, kir::ExprPtr b) {
-    return make(K::Mul, {std::move(a), std::move(b)});
-}
-kir::ExprPtr call(const char* fn, std::vector<kir::ExprPtr> args) {
-    return kir::Expr::call(fn, std::move(args));
-}
-
-Stmt set_local(int index, kir::ExprPtr value, std::string comment = {}) {
-    return Stmt{Stmt::Kind::SetLocal, index, std::move(value), {}, std::move(comment)};
-}
+using namespace kernel_builder;
 
 /// Emits `local = value` into `out` and returns the local.
 int emit_local(const OdeStepContext& c, std::vector<Stmt>& out, kir::ExprPtr value,
