@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 #include <numeric>
-#include <set>
 #include <string_view>
 
 namespace nncrt {
@@ -104,18 +103,7 @@ public:
     }
 
     void write(std::span<const ReportPopulationView> pops, double dt_ms) const {
-        std::set<std::string_view> names;
-        for (const auto& pop : pops) {
-            if (pop.name.empty() || pop.name.find('/') != std::string::npos || pop.name == "." ||
-                pop.name == "..")
-                throw Error(fmt::format("cannot write a state report to HDF5 file '{}': "
-                                        "population name '{}' cannot be an HDF5 group name",
-                                        path_, pop.name));
-            if (!names.insert(pop.name).second)
-                throw Error(fmt::format("cannot write a state report to HDF5 file '{}': "
-                                        "population '{}' appears twice",
-                                        path_, pop.name));
-        }
+        check_group_names(pops, path_, "a state report");
         SilenceHdf5Errors silence;
         errno = 0;
         Handle file(H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);

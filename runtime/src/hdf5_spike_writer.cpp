@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <fmt/format.h>
 #include <hdf5.h>
-#include <set>
 #include <string_view>
 
 namespace nncrt {
@@ -94,19 +93,7 @@ public:
     }
 
     void write(std::span<const SpikePopulationView> pops) const {
-        std::set<std::string_view> names;
-        for (const auto& pop : pops) {
-            if (pop.name.empty() || pop.name.find('/') != std::string::npos || pop.name == "." ||
-                pop.name == "..")
-                throw Error(fmt::format("cannot write spikes to HDF5 file '{}': population name "
-                                        "'{}' cannot be an HDF5 group name",
-                                        path_, pop.name));
-            if (!names.insert(pop.name).second)
-                throw Error(fmt::format("cannot write spikes to HDF5 file '{}': two populations "
-                                        "are named '{}'",
-                                        path_, pop.name));
-        }
-
+        check_group_names(pops, path_, "spikes");
         SilenceHdf5Errors silence;
         errno = 0;
         Handle file(H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);

@@ -2,9 +2,13 @@
 // error printing, and turning its error stack into one readable reason.
 #pragma once
 
+#include "nncrt/simulation.h"
+
 #include <cerrno>
 #include <cstring>
+#include <fmt/format.h>
 #include <hdf5.h>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -73,6 +77,24 @@ inline std::string hdf5_reason(int saved_errno) {
     if (!desc.empty()) return desc;
     if (saved_errno != 0) return std::strerror(saved_errno);
     return "unknown HDF5 error";
+}
+
+/// Population names become HDF5 group names: refuses names HDF5 cannot hold as one group
+/// and names that occur twice. `what` says what is being written ("spikes").
+template <class PopulationViews>
+void check_group_names(const PopulationViews& pops, const std::string& path, const char* what) {
+    std::set<std::string_view> names;
+    for (const auto& pop : pops) {
+        const std::string_view name = pop.name;
+        if (name.empty() || name.find('/') != std::string_view::npos || name == "." || name == "..")
+            throw Error(fmt::format("cannot write {} to HDF5 file '{}': population name '{}' "
+                                    "cannot be an HDF5 group name",
+                                    what, path, name));
+        if (!names.insert(name).second)
+            throw Error(fmt::format("cannot write {} to HDF5 file '{}': two populations are "
+                                    "named '{}'",
+                                    what, path, name));
+    }
 }
 
 } // namespace nncrt
