@@ -7,7 +7,9 @@
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
+#include <functional>
 #include <hdf5.h>
+#include <initializer_list>
 #include <set>
 #include <string>
 #include <string_view>
@@ -96,5 +98,87 @@ void check_group_names(const PopulationViews& pops, const std::string& path, con
                                     what, path, name));
     }
 }
+
+/// What both writers do to one file: create groups, datasets and attributes, and turn any
+/// failure into an Error naming the file, what was being written and HDF5's reason.
+class Hdf5FileWriter {
+public:
+    /// `what`: what the file holds, for messages ("spikes", "a state report").
+    Hdf5FileWriter(const std::string& path, const char* what) : path_(path), what_(what) {}
+
+    const std::string& path() const { return path_; }
+    const char* what() const { return what_; }
+
+    [[noreturn]] void fail(std::string_view step) const {
+        const int saved_errno = errno;
+        throw Error(fmt::format("cannot write {} to HDF5 file '{}': {}: {}", what_, path_, step,
+                                hdf5_reason(saved_errno)));
+    }
+
+    void check(herr_t status, std::string_view step) const {
+        if (status < 0) fail(step);
+    }
+
+    /// Creates the file (replacing one that is there), lets `fill` write into it and closes
+    /// it, with HDF5's own error printing silenced.
+    void write_file(const std::function<void(hid_t file)>& fill) const {
+        SilenceHdf5Errors silence;
+        errno = 0;
+        Handle file(H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+        if (!file.ok()) fail("cannot create file");
+        fill(file.get());
+        if (!file.close()) fail("cannot close file");
+    }
+
+    Handle group(hid_t parent, const std::string& name) const {
+        Handle g(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+        if (!g.ok()) fail(fmt::format("cannot create group '{}'", name));
+        return g;
+    }
+
+    /// A dataset of the given shape; returns it open for attributes.
+    Handle dataset(hid_t group, const char* name, hid_t file_type, hid_t memory_type,
+                   const void* data, std::initializer_list<hsize_t> shape) const {
+        Handle space(H5Screate_simple(int(shape.size()), shape.begin(), nullptr), H5Sclose);
+        if (!space.ok()) fail("cannot create dataspace");
+        Handle ds(
+            H5Dcreate2(group, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+            H5Dclose);
+        if (!ds.ok()) fail(fmt::format("cannot create dataset '{}'", name));
+        hsize_t n = 1;
+        for (hsize_t extent : shape)
+            n *= extent;
+        if (n > 0)
+            check(H5Dwrite(ds.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
+                  fmt::format("cannot write dataset '{}'", name));
+        return ds;
+    }
+
+    /// A scalar attribute of type `file_type`, written from `value` in `memory_type`.
+    void scalar_attribute(hid_t object, const char* name, hid_t file_type, hid_t memory_type,
+                          const void* value) const {
+        Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+        if (!space.ok()) fail("cannot create dataspace");
+        Handle attr(H5Acreate2(object, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                    H5Aclose);
+        if (!attr.ok()) fail(fmt::format("cannot create attribute '{}'", name));
+        check(H5Awrite(attr.get(), memory_type, value),
+              fmt::format("cannot write attribute '{}'", name));
+    }
+
+    /// A variable-length UTF-8 string attribute, as h5py and libsonata read them.
+    void string_attribute(hid_t object, const char* name, const std::string& value) const {
+        Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+        if (!type.ok()) fail("cannot create string type");
+        check(H5Tset_size(type.get(), H5T_VARIABLE), "cannot create string type");
+        check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "cannot create string type");
+        const char* text = value.c_str();
+        scalar_attribute(object, name, type.get(), type.get(), &text);
+    }
+
+private:
+    const std::string& path_;
+    const char* what_;
+};
 
 } // namespace nncrt
