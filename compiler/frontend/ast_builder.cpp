@@ -322,7 +322,7 @@ std::optional<ast::NetworkItem> AstBuilder::network_item(NmlParser::NetworkItemC
 // into binary trees (left-associative, `^` right-associative), tracking the depth of what
 // is built so that a tree too deep for the later recursive stages is refused.
 
-AstBuilder::Built AstBuilder::placeholder(SourceRange range) {
+AstBuilder::Built AstBuilder::recovery_expr(SourceRange range) {
     auto e = std::make_unique<ast::Expr>();
     e->range = range;
     return {std::move(e), 1};
@@ -341,7 +341,7 @@ AstBuilder::Built AstBuilder::limit_depth(Built built) {
     failed_ = true;
     // Keep what is built shallow so that neither this builder nor the destructor recurses
     // without bound; the result is discarded anyway.
-    return placeholder(at);
+    return recovery_expr(at);
 }
 
 AstBuilder::Built AstBuilder::make_unary(const antlr4::Token* op, SourceRange r, Built operand) {
@@ -370,7 +370,7 @@ ast::ExprPtr AstBuilder::expression(NmlParser::ExprContext* ctx) {
 }
 
 AstBuilder::Built AstBuilder::expr(NmlParser::ExprContext* ctx) {
-    if (!ctx || !ctx->orExpr()) return placeholder(range(ctx));
+    if (!ctx || !ctx->orExpr()) return recovery_expr(range(ctx));
     return or_expr(ctx->orExpr());
 }
 
@@ -387,7 +387,7 @@ template <typename Operand, typename F>
 AstBuilder::Built
 AstBuilder::fold_left(antlr4::ParserRuleContext* ctx, const std::vector<Operand*>& operands,
                       const std::vector<antlr4::Token*>& ops, ExprKind kind, F build) {
-    if (operands.empty() || ops.size() + 1 != operands.size()) return placeholder(range(ctx));
+    if (operands.empty() || ops.size() + 1 != operands.size()) return recovery_expr(range(ctx));
     Built result = build(operands.front());
     for (size_t i = 1; i < operands.size(); ++i) {
         SourceRange r = token_range(file_, operands.front()->getStart(), operands[i]->getStop());
@@ -408,7 +408,7 @@ AstBuilder::Built AstBuilder::and_expr(NmlParser::AndExprContext* ctx) {
 }
 
 AstBuilder::Built AstBuilder::not_expr(NmlParser::NotExprContext* ctx) {
-    Built result = ctx->comparison() ? comparison(ctx->comparison()) : placeholder(range(ctx));
+    Built result = ctx->comparison() ? comparison(ctx->comparison()) : recovery_expr(range(ctx));
     auto nots = ctx->NOT();
     // Innermost `not` last in the source, so apply them from the right.
     for (size_t i = nots.size(); i-- > 0;) {
@@ -441,7 +441,7 @@ AstBuilder::Built AstBuilder::multiplicative(NmlParser::MultiplicativeContext* c
 }
 
 AstBuilder::Built AstBuilder::unary(NmlParser::UnaryContext* ctx) {
-    Built result = ctx->power() ? power(ctx->power()) : placeholder(range(ctx));
+    Built result = ctx->power() ? power(ctx->power()) : recovery_expr(range(ctx));
     for (size_t i = ctx->op.size(); i-- > 0;)
         result = make_unary(ctx->op[i], token_range(file_, ctx->op[i], ctx->getStop()),
                             std::move(result));
@@ -453,13 +453,13 @@ AstBuilder::Built AstBuilder::unary(NmlParser::UnaryContext* ctx) {
 AstBuilder::Built AstBuilder::power(NmlParser::PowerContext* ctx) {
     auto exponents = ctx->exponent();
     std::vector<antlr4::Token*> carets = symbols(ctx->CARET());
-    if (carets.size() != exponents.size()) return placeholder(range(ctx));
+    if (carets.size() != exponents.size()) return recovery_expr(range(ctx));
     antlr4::Token* end = ctx->getStop();
     Built rhs;
     for (size_t i = exponents.size(); i-- > 0;) {
         auto* exponent = exponents[i];
         Built operand =
-            exponent->primary() ? primary(exponent->primary()) : placeholder(range(exponent));
+            exponent->primary() ? primary(exponent->primary()) : recovery_expr(range(exponent));
         if (rhs.expr) {
             operand = make_binary(ExprKind::Binary, carets[i + 1],
                                   token_range(file_, exponent->primary()->getStart(), end),
@@ -470,7 +470,7 @@ AstBuilder::Built AstBuilder::power(NmlParser::PowerContext* ctx) {
                                  std::move(operand));
         rhs = std::move(operand);
     }
-    Built base = ctx->primary() ? primary(ctx->primary()) : placeholder(range(ctx));
+    Built base = ctx->primary() ? primary(ctx->primary()) : recovery_expr(range(ctx));
     if (!rhs.expr) return base;
     return make_binary(ExprKind::Binary, carets.front(), range(ctx), std::move(base),
                        std::move(rhs));
@@ -530,7 +530,7 @@ AstBuilder::Built AstBuilder::primary(NmlParser::PrimaryContext* ctx) {
         if (inner.expr) inner.expr->range = range(ctx);
         return inner;
     }
-    return placeholder(range(ctx));
+    return recovery_expr(range(ctx));
 }
 
 } // namespace nnc::frontend_detail

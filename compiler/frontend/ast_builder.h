@@ -100,7 +100,9 @@ private:
     Built make_binary(ast::ExprKind kind, const antlr4::Token* op, SourceRange range, Built lhs,
                       Built rhs);
     Built limit_depth(Built built);
-    static Built placeholder(SourceRange range);
+    /// Stands in for an expression the parser could not build after a syntax error it has
+    /// already reported, so that the rest of the file can still be checked.
+    static Built recovery_expr(SourceRange range);
 
     FileId file_;
     std::string_view source_;
