@@ -12,7 +12,7 @@ grammar Nml;
 // Files
 
 file
-    : (importDecl | neuronDecl | networkDecl | SEMI)* EOF
+    : (importDecl | neuronDecl | synapseDecl | networkDecl | SEMI)* EOF
     ;
 
 importDecl
@@ -42,6 +42,23 @@ neuronItem
     | SEMI                                                             # emptyNeuronItem
     ;
 
+// ---------------------------------------------------------------------------------------
+// Synapse models
+
+synapseDecl
+    : SYNAPSE name=ID LBRACE synapseItem* RBRACE
+    ;
+
+// `on pre` / `on post`: the event is an ID (checked by the AST builder), so that `pre` and
+// `post` stay free as names elsewhere (`for post in 0..8`).
+synapseItem
+    : PARAMETERS bindingBlock                                          # synapseParametersBlock
+    | STATE bindingBlock                                               # synapseStateBlock
+    | EQUATIONS LBRACE (ode | SEMI)* RBRACE                            # synapseEquationsBlock
+    | ON event=ID block                                                # synapseHandler
+    | SEMI                                                             # emptySynapseItem
+    ;
+
 // `V_m' = rhs`
 ode
     : name=ID PRIME ASSIGN expr
@@ -56,6 +73,7 @@ statement
     : EMIT SPIKE                                                            # emitStatement
     | target=ID op=(ASSIGN | PLUS_ASSIGN | MINUS_ASSIGN | TIMES_ASSIGN) expr # assignStatement
     | REFRACTORY period=expr (CLAMP ID (COMMA ID)*)?                        # refractoryStatement
+    | DELIVER value=expr                                                    # deliverStatement
     ;
 
 // ---------------------------------------------------------------------------------------
@@ -93,8 +111,9 @@ bindingBlock
     : LBRACE (binding | SEMI)* RBRACE
     ;
 
+// `synapse` is a keyword, and also the projection setting that names a synapse model.
 binding
-    : name=ID ASSIGN expr
+    : name=(ID | SYNAPSE) ASSIGN expr
     ;
 
 // ---------------------------------------------------------------------------------------
@@ -183,6 +202,8 @@ WITH       : 'with';
 RECORD     : 'record';
 OF         : 'of';
 SIMULATE   : 'simulate';
+SYNAPSE    : 'synapse';
+DELIVER    : 'deliver';
 AND        : 'and';
 OR         : 'or';
 NOT        : 'not';

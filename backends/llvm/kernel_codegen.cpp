@@ -93,6 +93,9 @@ public:
         if (find_math_function(k_.name))
             throw BackendError("kernel name '" + k_.name + "' is reserved (a math function)");
         if (k_.local_count < 0) fail("negative local_count");
+        if (k_.kind == kir::KernelKind::SynapseEvent &&
+            (k_.input_names.size() != 1 || !k_.receptor_names.empty()))
+            fail("a synapse event kernel has one input (the event time) and no receptors");
         stmts(k_.body);
     }
 
@@ -160,6 +163,8 @@ private:
                 stmts(s.body);
                 break;
             case kir::Stmt::Kind::EmitSpike:
+                if (k_.kind == kir::KernelKind::SynapseEvent)
+                    fail("a synapse event kernel cannot emit spikes");
                 break;
             }
         }
@@ -445,11 +450,15 @@ void Emitter::run() {
     if (m_.getNamedValue(k_.name)) throw BackendError("kernel '" + k_.name + "' is defined twice");
     make_alias_scopes();
 
-    // Mirrors nncrt_kernel_args: n, state, input, receptor, spiked, n_spiked.
-    auto* args_ty = llvm::StructType::getTypeByName(ctx_, "nncrt_kernel_args");
+    // Mirrors nncrt_kernel_args (n, state, input, receptor, spiked, n_spiked) or
+    // nncrt_synapse_event_args (n, synapses, state, t_ms).
+    const bool event = k_.kind == kir::KernelKind::SynapseEvent;
+    const char* args_name = event ? "nncrt_synapse_event_args" : "nncrt_kernel_args";
+    auto* args_ty = llvm::StructType::getTypeByName(ctx_, args_name);
+    if (!args_ty && event)
+        args_ty = llvm::StructType::create(ctx_, {i64_, ptr_, ptr_, f64_}, args_name);
     if (!args_ty)
-        args_ty = llvm::StructType::create(ctx_, {i64_, ptr_, ptr_, ptr_, ptr_, ptr_},
-                                           "nncrt_kernel_args");
+        args_ty = llvm::StructType::create(ctx_, {i64_, ptr_, ptr_, ptr_, ptr_, ptr_}, args_name);
     auto* fn_ty = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), {ptr_}, false);
     auto* fn = llvm::Function::Create(fn_ty, llvm::Function::ExternalLinkage, k_.name, m_);
     fn->setDoesNotThrow();
@@ -499,11 +508,20 @@ void Emitter::run() {
     std::vector<bool> state_used(k_.state_names.size());
     for (size_t j = 0; j < state_used.size(); ++j)
         state_used[j] = use_.state_read[j] || use_.state_written[j];
-    bases(1, "state", k_.state_names, state_used, state_base_);
-    bases(2, "input", k_.input_names, use_.input, input_base_);
-    bases(3, "receptor", k_.receptor_names, use_.receptor, receptor_base_);
-    if (use_.emits) spiked_ = field(4, ptr_, "spiked");
-    llvm::Value* n_spiked = field(5, ptr_, "n_spiked_ptr");
+    llvm::Value* n_spiked = nullptr;
+    llvm::Value* synapses = nullptr;
+    llvm::Value* event_time = nullptr;
+    if (event) {
+        synapses = field(1, ptr_, "synapses");
+        bases(2, "state", k_.state_names, state_used, state_base_);
+        event_time = field(3, f64_, "t_ms");
+    } else {
+        bases(1, "state", k_.state_names, state_used, state_base_);
+        bases(2, "input", k_.input_names, use_.input, input_base_);
+        bases(3, "receptor", k_.receptor_names, use_.receptor, receptor_base_);
+        if (use_.emits) spiked_ = field(4, ptr_, "spiked");
+        n_spiked = field(5, ptr_, "n_spiked_ptr");
+    }
     b_.CreateCondBr(b_.CreateICmpEQ(n, b_.getInt64(0)), exit, loop);
 
     // The loop: one neuron per iteration.
@@ -511,13 +529,20 @@ void Emitter::run() {
     llvm::PHINode* i = b_.CreatePHI(i64_, 2, "i");
     i->addIncoming(b_.getInt64(0), entry);
     i_ = i;
+    // The element the statements work on: neuron i, or the i-th synapse of the event.
+    llvm::Value* e = i_;
+    if (event) {
+        auto* index = b_.CreateLoad(i64_, element(i64_, synapses, i_), "synapse");
+        tag(index, readonly_scope_);
+        e = index;
+    }
     // Read the neuron's values once; the statements work on the copies and assigned states
     // are written back unconditionally at the end. Observably the same as writing in place
     // (the population's arrays belong to this call), but a conditional assignment becomes a
     // select instead of a conditional store, which keeps the loop vectorisable.
     for (size_t j = 0; j < k_.state_names.size(); ++j) {
         if (!state_slot_[j]) continue;
-        auto* v = b_.CreateLoad(f64_, element(f64_, state_base_[j], i_), k_.state_names[j]);
+        auto* v = b_.CreateLoad(f64_, element(f64_, state_base_[j], e), k_.state_names[j]);
         tag(v, j);
         b_.CreateStore(v, state_slot_[j]);
     }
@@ -531,8 +556,12 @@ void Emitter::run() {
             out[j] = v;
         }
     };
-    read_only(input_base_, k_.input_names, input_value_);
-    read_only(receptor_base_, k_.receptor_names, receptor_value_);
+    if (event) {
+        input_value_ = {event_time};
+    } else {
+        read_only(input_base_, k_.input_names, input_value_);
+        read_only(receptor_base_, k_.receptor_names, receptor_value_);
+    }
     // A local read before it is set reads 0, not the previous neuron's value: no dependence
     // between iterations, and the result does not depend on the order of neurons.
     for (auto* slot : local_slot_)
@@ -543,14 +572,14 @@ void Emitter::run() {
     for (size_t j = 0; j < k_.state_names.size(); ++j) {
         if (!use_.state_written[j]) continue;
         auto* v = b_.CreateLoad(f64_, state_slot_[j]);
-        tag(b_.CreateStore(v, element(f64_, state_base_[j], i_)), j);
+        tag(b_.CreateStore(v, element(f64_, state_base_[j], e)), j);
     }
     llvm::Value* next = b_.CreateAdd(i_, b_.getInt64(1), "i.next", true, true);
     i->addIncoming(next, b_.GetInsertBlock());
     b_.CreateCondBr(b_.CreateICmpULT(next, n), loop, exit);
 
     b_.SetInsertPoint(exit);
-    b_.CreateStore(b_.CreateLoad(i64_, count_), n_spiked);
+    if (n_spiked) b_.CreateStore(b_.CreateLoad(i64_, count_), n_spiked);
     b_.CreateRetVoid();
 }
 

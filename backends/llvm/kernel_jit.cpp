@@ -76,10 +76,26 @@ KernelJit::KernelJit() : impl_(std::make_unique<Impl>()) {
 KernelJit::~KernelJit() = default;
 
 std::vector<nncrt_update_fn> KernelJit::compile(const std::vector<kir::PopulationKernel>& kernels) {
+    return compile(kernels, {}).updates;
+}
+
+CompiledKernels KernelJit::compile(const std::vector<kir::PopulationKernel>& populations,
+                                   const std::vector<kir::PopulationKernel>& synapse_events) {
     Impl& impl = *impl_;
     // Everything is checked before anything is added, so a failed call leaves the JIT as it was.
     std::set<std::string> batch;
-    for (const auto& k : kernels) {
+    std::vector<const kir::PopulationKernel*> kernels;
+    for (const auto& k : populations)
+        kernels.push_back(&k);
+    for (const auto& k : synapse_events)
+        kernels.push_back(&k);
+    for (size_t i = 0; i < kernels.size(); ++i) {
+        const kir::PopulationKernel& k = *kernels[i];
+        const bool event = i >= populations.size();
+        if ((k.kind == kir::KernelKind::SynapseEvent) != event)
+            throw BackendError("kernel '" + k.name + "' is " +
+                               (event ? "not a synapse event kernel" : "a synapse event kernel") +
+                               "; pass it in the other list");
         validate_kernel(k);
         if (impl.names.count(k.name) || !batch.insert(k.name).second)
             throw BackendError("kernel '" + k.name + "' is already defined");
@@ -92,8 +108,8 @@ std::vector<nncrt_update_fn> KernelJit::compile(const std::vector<kir::Populatio
         std::make_unique<llvm::Module>("nnc_kernels_" + std::to_string(impl.modules++), *context);
     module->setDataLayout(impl.jit->getDataLayout());
     module->setTargetTriple(impl.jit->getTargetTriple().str());
-    for (const auto& k : kernels)
-        emit_kernel(*module, k);
+    for (const auto* k : kernels)
+        emit_kernel(*module, *k);
     verify(*module, "from the kernel IR");
 
     optimise(*module, *impl.optimiser_tm);
@@ -107,11 +123,13 @@ std::vector<nncrt_update_fn> KernelJit::compile(const std::vector<kir::Populatio
           "cannot add the kernels to the JIT");
     impl.names.insert(batch.begin(), batch.end());
 
-    std::vector<nncrt_update_fn> fns;
-    fns.reserve(kernels.size());
-    for (const auto& k : kernels) {
-        auto address = take(impl.jit->lookup(k.name), "cannot compile kernel '" + k.name + "'");
-        fns.push_back(address.toPtr<nncrt_update_fn>());
+    CompiledKernels fns;
+    for (const auto* k : kernels) {
+        auto address = take(impl.jit->lookup(k->name), "cannot compile kernel '" + k->name + "'");
+        if (k->kind == kir::KernelKind::SynapseEvent)
+            fns.synapse_events.push_back(address.toPtr<nncrt_synapse_event_fn>());
+        else
+            fns.updates.push_back(address.toPtr<nncrt_update_fn>());
     }
     return fns;
 }

@@ -21,6 +21,12 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// Entry points of one compile(), in the order of the kernels given.
+struct CompiledKernels {
+    std::vector<nncrt_update_fn> updates;               ///< population kernels
+    std::vector<nncrt_synapse_event_fn> synapse_events; ///< synapse event kernels
+};
+
 class KernelJit {
 public:
     KernelJit();
@@ -31,6 +37,11 @@ public:
     /// Compiles the kernels (names must be unique across all calls) and returns their
     /// entry points, in the same order. Throws BackendError.
     std::vector<nncrt_update_fn> compile(const std::vector<kir::PopulationKernel>& kernels);
+
+    /// Population kernels and synapse event kernels, compiled together (one module, one
+    /// optimisation run).
+    CompiledKernels compile(const std::vector<kir::PopulationKernel>& populations,
+                            const std::vector<kir::PopulationKernel>& synapse_events);
 
     /// The optimised LLVM IR of the most recent compile() (for `nnc dump-ir --llvm`).
     const std::string& last_module_ir() const;

@@ -113,11 +113,13 @@ int dump_ir_command(const DumpIrOptions& options) {
             dump = "# IR after pass '" + pass + "'\n" + ir::print_program(ir.program);
             for (const auto& k : ir.kernels)
                 dump += "\n" + kir::to_string(k);
+            for (const auto& k : ir.synapse_kernels)
+                dump += "\n" + kir::to_string(k);
         });
     if (!lowered) return exit_model_error;
     if (options.llvm) {
         llvmjit::KernelJit jit;
-        jit.compile(lowered->kernels);
+        jit.compile(lowered->kernels, lowered->synapse_kernels);
         std::cout << jit.last_module_ir();
     } else {
         std::cout << dump;
@@ -143,6 +145,7 @@ int run_command(const RunOptions& options) {
         outputs.push_back(options.output);
         for (const auto& name : recorded_variable_names(*program.network, program.models))
             outputs.push_back(state_report_path(options.output, name));
+        if (!lowered->plastic.empty()) outputs.push_back(synapse_file_path(options.output));
     }
     for (const auto& path : outputs) {
         if (auto problem = output_problem(path); !problem.empty()) {
@@ -158,8 +161,11 @@ int run_command(const RunOptions& options) {
     auto& timer = session.timer();
     auto& diags = session.diagnostics();
     llvmjit::KernelJit jit;
-    auto updates = timer.time("jit", [&] { return jit.compile(lowered->kernels); });
-    auto sim = make_simulation(program, lowered->kernels, updates);
+    auto compiled =
+        timer.time("jit", [&] { return jit.compile(lowered->kernels, lowered->synapse_kernels); });
+    const SynapseEventKernels synapse_events{lowered->synapse_kernels, compiled.synapse_events,
+                                             lowered->plastic};
+    auto sim = make_simulation(program, lowered->kernels, compiled.updates, &synapse_events);
     const auto variables = record_states(program, lowered->kernels, *sim);
     try {
         timer.time("build", [&] { sim->build(); });
@@ -192,6 +198,11 @@ int run_command(const RunOptions& options) {
                 for (const auto& var : variables)
                     sim->write_state_report_hdf5(state_report_path(options.output, var.name),
                                                  var.entries);
+                if (!lowered->plastic.empty()) {
+                    const auto plastic = plastic_projections(*lowered);
+                    sim->write_synapses_hdf5(synapse_file_path(options.output), plastic.projections,
+                                             plastic.state_units);
+                }
             });
         } catch (const nncrt::Error& e) {
             diags.error(e.what(), "check that the directory exists and is writable");

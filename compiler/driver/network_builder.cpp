@@ -1,5 +1,7 @@
 #include "network_builder.h"
 
+#include "passes/synapse_lowering.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <stdexcept>
@@ -43,7 +45,58 @@ nncrt::Connector connector(const ir::Connector& c) {
     return out;
 }
 
+/// The runtime's view of a plastic projection's synapses: the kernels' state arrays (the
+/// model's states, then what the lowering added), their initial values, the entry points.
+nncrt::SynapseModelSpec synapse_model(const ir::Program& program, const ir::Projection& proj,
+                                      const SynapseEventKernels& synapses,
+                                      const passes::PlasticProjectionKernels& entry) {
+    const ir::SynapseModel& model = program.synapses.at(size_t(proj.synapse));
+    const kir::PopulationKernel& on_pre = synapses.kernels.at(entry.on_pre);
+    nncrt::SynapseModelSpec spec;
+    spec.state_names = on_pre.state_names;
+    for (const auto& name : spec.state_names) {
+        const int j = model.find_state(name);
+        spec.initial.push_back(j >= 0 ? distribution(proj.synapse_initial.at(size_t(j)))
+                                      : nncrt::Distribution::constant(0.0));
+    }
+    const auto delivered =
+        std::find(spec.state_names.begin(), spec.state_names.end(), passes::synapse_delivered_name);
+    if (delivered == spec.state_names.end())
+        throw std::logic_error("synapse kernel without a delivered weight");
+    spec.delivered_state = uint32_t(delivered - spec.state_names.begin());
+    spec.on_pre = synapses.entries.at(entry.on_pre);
+    spec.advance = synapses.entries.at(entry.advance);
+    if (entry.on_post) spec.on_post = synapses.entries.at(*entry.on_post);
+    return spec;
+}
+
 } // namespace
+
+PlasticProjections plastic_projections(const passes::LoweredProgram& lowered) {
+    PlasticProjections out;
+    const ir::Network& net = lowered.program.network.value();
+    for (const auto& entry : lowered.plastic) {
+        const auto& proj = net.projections.at(entry.projection);
+        const ir::SynapseModel& model = lowered.program.synapses.at(size_t(proj.synapse));
+        std::vector<std::string> units;
+        for (const auto& name : lowered.synapse_kernels.at(entry.on_pre).state_names) {
+            const int j = model.find_state(name);
+            if (j >= 0)
+                units.push_back(model.states[size_t(j)].dim.unit_name());
+            else if (name == passes::synapse_last_event_name)
+                units.push_back("ms");
+            else
+                units.push_back(model.weight_dim.unit_name());
+        }
+        out.projections.push_back(nncrt::ProjectionId(entry.projection));
+        out.state_units.push_back(std::move(units));
+    }
+    return out;
+}
+
+std::string synapse_file_path(const std::string& spike_path) {
+    return state_report_path(spike_path, "synapses");
+}
 
 int model_state(const ir::NeuronModel& model, const kir::PopulationKernel& kernel,
                 size_t kernel_state) {
@@ -52,7 +105,7 @@ int model_state(const ir::NeuronModel& model, const kir::PopulationKernel& kerne
 
 std::unique_ptr<nncrt::Simulation>
 make_simulation(const ir::Program& program, const std::vector<kir::PopulationKernel>& kernels,
-                const std::vector<nncrt_update_fn>& updates) {
+                const std::vector<nncrt_update_fn>& updates, const SynapseEventKernels* synapses) {
     const ir::Network& net = program.network.value();
     auto sim = std::make_unique<nncrt::Simulation>(
         nncrt::SimulationConfig{net.simulation.dt_ms, net.simulation.seed});
@@ -82,7 +135,12 @@ make_simulation(const ir::Program& program, const std::vector<kir::PopulationKer
                 sim->set_initial_state(id, uint32_t(j),
                                        distribution(pop.initial.at(size_t(of_model[j]))));
     }
-    for (const auto& proj : net.projections) {
+    std::vector<const passes::PlasticProjectionKernels*> plastic(net.projections.size(), nullptr);
+    if (synapses)
+        for (const auto& entry : synapses->plastic)
+            plastic.at(entry.projection) = &entry;
+    for (size_t i = 0; i < net.projections.size(); ++i) {
+        const auto& proj = net.projections[i];
         nncrt::ProjectionSpec spec;
         spec.source = nncrt::PopulationId(proj.source);
         spec.target = nncrt::PopulationId(proj.target);
@@ -90,6 +148,11 @@ make_simulation(const ir::Program& program, const std::vector<kir::PopulationKer
         spec.weight = distribution(proj.weight);
         spec.delay_ms = distribution(proj.delay);
         spec.receptor = uint32_t(proj.receptor);
+        if (proj.synapse >= 0) {
+            if (!plastic[i])
+                throw std::logic_error("plastic projection without synapse event kernels");
+            spec.synapse_model = synapse_model(program, proj, *synapses, *plastic[i]);
+        }
         sim->add_projection(spec);
     }
     for (const auto& stim : net.stimuli) {

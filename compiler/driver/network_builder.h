@@ -7,6 +7,7 @@
 #include "ir/kernel.h"
 #include "ir/model.h"
 #include "nncrt/simulation.h"
+#include "passes/pipeline.h"
 
 #include <memory>
 #include <string>
@@ -14,11 +15,32 @@
 
 namespace nnc::driver {
 
+/// The event kernels of the program's plastic projections and their entry points, in the
+/// order of LoweredProgram::synapse_kernels.
+struct SynapseEventKernels {
+    const std::vector<kir::PopulationKernel>& kernels;
+    const std::vector<nncrt_synapse_event_fn>& entries;
+    const std::vector<passes::PlasticProjectionKernels>& plastic;
+};
+
 /// The program's network, with one kernel and entry point per population, in population
-/// order.
+/// order, and the event kernels of its plastic projections (required when it has any).
 std::unique_ptr<nncrt::Simulation>
 make_simulation(const ir::Program& program, const std::vector<kir::PopulationKernel>& kernels,
-                const std::vector<nncrt_update_fn>& updates);
+                const std::vector<nncrt_update_fn>& updates,
+                const SynapseEventKernels* synapses = nullptr);
+
+/// The plastic projections of the program's network, and the unit of each of their synapse
+/// state arrays, for writing the synapses out.
+struct PlasticProjections {
+    std::vector<nncrt::ProjectionId> projections;
+    std::vector<std::vector<std::string>> state_units;
+};
+PlasticProjections plastic_projections(const passes::LoweredProgram& lowered);
+
+/// The file of the synapses of plastic projections beside the spike file:
+/// out.h5 -> out.synapses.h5.
+std::string synapse_file_path(const std::string& spike_path);
 
 /// One recorded variable, which goes to one report file: the recorders of the populations
 /// it is recorded in, with the unit of each.

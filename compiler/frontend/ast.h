@@ -66,17 +66,18 @@ struct Input {
 
 struct Statement {
     enum class Kind {
-        Assign,    ///< target = value
-        Add,       ///< target += value
-        Subtract,  ///< target -= value
-        Multiply,  ///< target *= value
-        Emit,      ///< emit spike
-        Refractory ///< refractory value [clamp v1, v2, ...]
+        Assign,     ///< target = value
+        Add,        ///< target += value
+        Subtract,   ///< target -= value
+        Multiply,   ///< target *= value
+        Emit,       ///< emit spike
+        Refractory, ///< refractory value [clamp v1, v2, ...]
+        Deliver     ///< deliver value (a synapse's `on pre`)
     };
     Kind kind = Kind::Assign;
     std::string target;
     SourceRange target_range;
-    ExprPtr value;                ///< Assign..Multiply: right side; Refractory: the period
+    ExprPtr value; ///< Assign..Multiply: right side; Refractory: the period; Deliver: the weight
     std::vector<Binding> clamped; ///< Refractory: the clamped variables (value unused)
     SourceRange range;
 };
@@ -117,6 +118,25 @@ struct Neuron {
     std::vector<Receptor> receptors;
     std::vector<Threshold> thresholds; ///< sema allows at most one
     std::vector<Solver> solvers;       ///< sema allows at most one
+    SourceRange range;
+};
+
+/// `on pre { ... }` / `on post { ... }` of a synapse model.
+struct SynapseHandler {
+    std::string event; ///< "pre" or "post" (anything else is reported by sema)
+    SourceRange event_range;
+    std::vector<Statement> body;
+    SourceRange range;
+};
+
+/// `synapse stdp { parameters {...} state {...} equations {...} on pre {...} on post {...} }`
+struct Synapse {
+    std::string name;
+    SourceRange name_range;
+    std::vector<Binding> parameters;
+    std::vector<Binding> state;
+    std::vector<Ode> equations;
+    std::vector<SynapseHandler> handlers;
     SourceRange range;
 };
 
@@ -200,6 +220,7 @@ struct File {
     FileId file = 0;
     std::vector<Import> imports;
     std::vector<Neuron> neurons;
+    std::vector<Synapse> synapses;
     std::vector<Network> networks;
 };
 

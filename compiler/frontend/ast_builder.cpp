@@ -55,6 +55,8 @@ std::optional<ast::File> AstBuilder::build(NmlParser::FileContext* tree) {
             file.imports.push_back(import(import_ctx));
         else if (auto* neuron_ctx = dynamic_cast<NmlParser::NeuronDeclContext*>(child))
             file.neurons.push_back(neuron(neuron_ctx));
+        else if (auto* synapse_ctx = dynamic_cast<NmlParser::SynapseDeclContext*>(child))
+            file.synapses.push_back(synapse(synapse_ctx));
         else if (auto* network_ctx = dynamic_cast<NmlParser::NetworkDeclContext*>(child))
             file.networks.push_back(network(network_ctx));
     }
@@ -109,14 +111,8 @@ ast::Neuron AstBuilder::neuron(NmlParser::NeuronDeclContext* ctx) {
             for (auto& b : bindings(state->bindingBlock()))
                 result.state.push_back(std::move(b));
         } else if (auto* equations = dynamic_cast<NmlParser::EquationsBlockContext*>(item)) {
-            for (auto* ode_ctx : equations->ode()) {
-                ast::Ode ode;
-                ode.var = text(ode_ctx->name);
-                ode.var_range = range(ode_ctx->name);
-                ode.rhs = expression(ode_ctx->expr());
-                ode.range = range(ode_ctx);
-                result.equations.push_back(std::move(ode));
-            }
+            for (auto* ode_ctx : equations->ode())
+                result.equations.push_back(ode(ode_ctx));
         } else if (auto* input = dynamic_cast<NmlParser::InputDeclContext*>(item)) {
             ast::Input in;
             in.name = text(input->name);
@@ -158,6 +154,42 @@ ast::Neuron AstBuilder::neuron(NmlParser::NeuronDeclContext* ctx) {
                 }
             }
             result.solvers.push_back(std::move(sv));
+        }
+    }
+    return result;
+}
+
+ast::Ode AstBuilder::ode(NmlParser::OdeContext* ctx) {
+    ast::Ode result;
+    result.var = text(ctx->name);
+    result.var_range = range(ctx->name);
+    result.rhs = expression(ctx->expr());
+    result.range = range(ctx);
+    return result;
+}
+
+ast::Synapse AstBuilder::synapse(NmlParser::SynapseDeclContext* ctx) {
+    ast::Synapse result;
+    result.name = text(ctx->name);
+    result.name_range = range(ctx->name);
+    result.range = range(ctx);
+    for (auto* item : ctx->synapseItem()) {
+        if (auto* params = dynamic_cast<NmlParser::SynapseParametersBlockContext*>(item)) {
+            for (auto& b : bindings(params->bindingBlock()))
+                result.parameters.push_back(std::move(b));
+        } else if (auto* state = dynamic_cast<NmlParser::SynapseStateBlockContext*>(item)) {
+            for (auto& b : bindings(state->bindingBlock()))
+                result.state.push_back(std::move(b));
+        } else if (auto* equations = dynamic_cast<NmlParser::SynapseEquationsBlockContext*>(item)) {
+            for (auto* ode_ctx : equations->ode())
+                result.equations.push_back(ode(ode_ctx));
+        } else if (auto* handler = dynamic_cast<NmlParser::SynapseHandlerContext*>(item)) {
+            ast::SynapseHandler h;
+            h.event = text(handler->event);
+            h.event_range = range(handler->event);
+            h.body = block(handler->block());
+            h.range = range(handler);
+            result.handlers.push_back(std::move(h));
         }
     }
     return result;
@@ -213,6 +245,11 @@ std::optional<ast::Statement> AstBuilder::statement(NmlParser::StatementContext*
         result.target = text(assign->target);
         result.target_range = range(assign->target);
         result.value = expression(assign->expr());
+        return result;
+    }
+    if (auto* deliver = dynamic_cast<NmlParser::DeliverStatementContext*>(ctx)) {
+        result.kind = ast::Statement::Kind::Deliver;
+        result.value = expression(deliver->value);
         return result;
     }
     if (auto* refractory = dynamic_cast<NmlParser::RefractoryStatementContext*>(ctx)) {

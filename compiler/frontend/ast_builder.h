@@ -74,6 +74,8 @@ private:
 
     ast::Import import(grammar::NmlParser::ImportDeclContext* ctx);
     ast::Neuron neuron(grammar::NmlParser::NeuronDeclContext* ctx);
+    ast::Synapse synapse(grammar::NmlParser::SynapseDeclContext* ctx);
+    ast::Ode ode(grammar::NmlParser::OdeContext* ctx);
     ast::Network network(grammar::NmlParser::NetworkDeclContext* ctx);
     std::optional<ast::NetworkItem> network_item(grammar::NmlParser::NetworkItemContext* ctx);
     std::vector<ast::Binding> bindings(grammar::NmlParser::BindingBlockContext* ctx);

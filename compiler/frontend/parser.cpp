@@ -364,8 +364,14 @@ Token* child_token(ParserRuleContext* ctx, size_t type) {
 std::string owner_of_braces(antlr4::tree::ParseTree* owner, std::string_view source) {
     auto name = [&](Token* token) { return token ? quote(token_text(source, token)) : "?"; };
     auto bare = [&](Token* token) { return token ? std::string(token_text(source, token)) : "?"; };
-    if (dynamic_cast<NmlParser::ParametersBlockContext*>(owner)) return "'parameters'";
-    if (dynamic_cast<NmlParser::StateBlockContext*>(owner)) return "'state'";
+    if (dynamic_cast<NmlParser::ParametersBlockContext*>(owner) ||
+        dynamic_cast<NmlParser::SynapseParametersBlockContext*>(owner))
+        return "'parameters'";
+    if (dynamic_cast<NmlParser::StateBlockContext*>(owner) ||
+        dynamic_cast<NmlParser::SynapseStateBlockContext*>(owner))
+        return "'state'";
+    if (auto* c = dynamic_cast<NmlParser::SynapseHandlerContext*>(owner))
+        return fmt::format("'on {}'", bare(c->event));
     if (dynamic_cast<NmlParser::SimulateItemContext*>(owner)) return "'simulate'";
     if (auto* c = dynamic_cast<NmlParser::PopulationItemContext*>(owner))
         return "population " + name(c->name);
@@ -384,9 +390,13 @@ std::string block_owner(ParserRuleContext* ctx, std::string_view source) {
     auto name = [&](Token* token) { return token ? quote(token_text(source, token)) : "?"; };
     if (auto* c = dynamic_cast<NmlParser::NeuronDeclContext*>(ctx))
         return "neuron " + name(c->name);
+    if (auto* c = dynamic_cast<NmlParser::SynapseDeclContext*>(ctx))
+        return "synapse " + name(c->name);
     if (auto* c = dynamic_cast<NmlParser::NetworkDeclContext*>(ctx))
         return "network " + name(c->name);
-    if (dynamic_cast<NmlParser::EquationsBlockContext*>(ctx)) return "'equations'";
+    if (dynamic_cast<NmlParser::EquationsBlockContext*>(ctx) ||
+        dynamic_cast<NmlParser::SynapseEquationsBlockContext*>(ctx))
+        return "'equations'";
     if (dynamic_cast<NmlParser::BindingBlockContext*>(ctx) ||
         dynamic_cast<NmlParser::BlockContext*>(ctx))
         return owner_of_braces(ctx->parent, source);
@@ -517,6 +527,7 @@ bool starts_item(size_t type) {
     switch (type) {
     case NmlParser::IMPORT:
     case NmlParser::NEURON:
+    case NmlParser::SYNAPSE:
     case NmlParser::NETWORK:
     case NmlParser::PARAMETERS:
     case NmlParser::STATE:

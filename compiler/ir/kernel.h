@@ -79,7 +79,16 @@ struct Stmt {
     std::string comment; ///< where it came from, for generated source and dump-ir
 };
 
+/// What a kernel is run for. A population kernel (nncrt_update_fn) runs once per step for
+/// every neuron i of a population, as described above. A synapse event kernel
+/// (nncrt_synapse_event_fn) runs when spikes reach synapses of a plastic projection: for
+/// every listed synapse e, `State(j)` is state[j][e] of nncrt_synapse_event_args and
+/// `Input(0)` is the time of the event (ms), the same for all; it has no receptors and
+/// emits no spikes (what it sends is a state: the runtime reads it after the call).
+enum class KernelKind { Population, SynapseEvent };
+
 struct PopulationKernel {
+    KernelKind kind = KernelKind::Population;
     std::string name; ///< a valid C identifier, unique in a program: the function's name
     std::vector<std::string> state_names;    ///< order of nncrt_kernel_args::state
     std::vector<std::string> input_names;    ///< order of nncrt_kernel_args::input

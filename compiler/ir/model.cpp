@@ -63,6 +63,19 @@ int NeuronModel::find_receptor(const std::string& n) const {
     return find_named(receptors, n);
 }
 
+std::vector<std::string> SynapseModel::parameter_names() const {
+    return names_of(parameters);
+}
+std::vector<std::string> SynapseModel::state_names() const {
+    return names_of(states);
+}
+int SynapseModel::find_parameter(const std::string& n) const {
+    return find_named(parameters, n);
+}
+int SynapseModel::find_state(const std::string& n) const {
+    return find_named(states, n);
+}
+
 int Network::find_population(const std::string& n) const {
     return find_named(populations, n);
 }

@@ -113,6 +113,35 @@ struct NeuronModel {
     int find_receptor(const std::string& name) const;
 };
 
+/// One `on pre` / `on post` handler of a synapse model: assignments in order, and (on pre)
+/// the value delivered, computed after the first `deliver_after` assignments.
+struct SynapseHandler {
+    std::vector<Assignment> actions;
+    ExprPtr deliver;          ///< on pre: the weight sent to the target's receptor
+    size_t deliver_after = 0; ///< number of actions that run before `deliver` is computed
+    SourceRange range;
+};
+
+/// A synapse model: per-synapse parameters and state, ODEs, and what a presynaptic spike
+/// (`on pre`) and a postsynaptic spike (`on post`) do. Sema guarantees every ODE is
+/// x' = a·x + b with a and b constant in time, so the runtime advances a synapse's state
+/// exactly, and only when an event reaches it.
+struct SynapseModel {
+    std::string name;
+    std::vector<Parameter> parameters;
+    std::vector<StateVar> states;
+    std::vector<Ode> odes;
+    SynapseHandler on_pre;
+    std::optional<SynapseHandler> on_post;
+    Dimension weight_dim; ///< of what `deliver` sends
+    SourceRange range;
+
+    std::vector<std::string> parameter_names() const;
+    std::vector<std::string> state_names() const;
+    int find_parameter(const std::string& name) const; ///< -1 if absent
+    int find_state(const std::string& name) const;
+};
+
 /// A number or a distribution to draw per element, in canonical units.
 struct ValueSpec {
     enum class Kind { Constant, Uniform, Normal };
@@ -149,6 +178,10 @@ struct Projection {
     ValueSpec weight;  ///< in the receptor's weight unit (canonical)
     ValueSpec delay;   ///< ms
     int receptor = -1; ///< index into the target model's receptors
+    /// Index into Program::synapses; -1 for a static synapse (weight and delay only).
+    int synapse = -1;
+    std::vector<double> synapse_parameters; ///< one per synapse model parameter
+    std::vector<ValueSpec> synapse_initial; ///< one per synapse model state variable
     SourceRange range;
 };
 
@@ -204,6 +237,7 @@ struct Network {
 
 struct Program {
     std::vector<NeuronModel> models;
+    std::vector<SynapseModel> synapses;
     std::optional<Network> network; ///< the root file's network, if it has one
 };
 

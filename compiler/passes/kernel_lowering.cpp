@@ -2,6 +2,7 @@
 
 #include "ir/evaluate.h"
 #include "ir/linearity.h"
+#include "passes/expr_lowering.h"
 #include "passes/kernel_builder.h"
 #include "passes/ode_step_lowering.h"
 #include "passes/propagator.h"
@@ -112,49 +113,7 @@ private:
         std::vector<kir::ExprPtr> args;
         for (const auto& a : e.args)
             args.push_back(lower(*a, state_locals, receptor, bounded));
-        switch (e.op) {
-        case ir::Op::Add:
-            return make(K::Add, std::move(args));
-        case ir::Op::Sub:
-            return make(K::Sub, std::move(args));
-        case ir::Op::Mul:
-            return make(K::Mul, std::move(args));
-        case ir::Op::Div:
-            return make(K::Div, std::move(args));
-        case ir::Op::Neg:
-            return make(K::Neg, std::move(args));
-        case ir::Op::Pow:
-            return kir::Expr::call("pow", std::move(args));
-        case ir::Op::Call: {
-            std::string fn = e.fn;
-            if (fn == "abs") fn = "fabs";
-            if (fn == "min") fn = "fmin";
-            if (fn == "max") fn = "fmax";
-            return kir::Expr::call(fn, std::move(args));
-        }
-        case ir::Op::Lt:
-            return make(K::Lt, std::move(args));
-        case ir::Op::Le:
-            return make(K::Le, std::move(args));
-        case ir::Op::Gt:
-            return make(K::Gt, std::move(args));
-        case ir::Op::Ge:
-            return make(K::Ge, std::move(args));
-        case ir::Op::Eq:
-            return make(K::Eq, std::move(args));
-        case ir::Op::Ne:
-            return make(K::Ne, std::move(args));
-        case ir::Op::And:
-            return make(K::And, std::move(args));
-        case ir::Op::Or:
-            return make(K::Or, std::move(args));
-        case ir::Op::Not:
-            return make(K::Not, std::move(args));
-        case ir::Op::Select:
-            return make(K::Select, std::move(args));
-        default:
-            throw std::logic_error("unexpected expression in kernel lowering");
-        }
+        return lower_operation(e, std::move(args));
     }
 
     void propagate() {

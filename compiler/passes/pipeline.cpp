@@ -8,6 +8,7 @@
 #include "passes/ode_classification.h"
 #include "passes/specialisation.h"
 #include "passes/strength_reduction.h"
+#include "passes/synapse_lowering.h"
 
 namespace nnc::passes {
 
@@ -18,6 +19,8 @@ std::function<void(LoweredProgram&)> per_kernel(void (*pass)(kir::PopulationKern
     return [pass](LoweredProgram& p) {
         for (auto& k : p.kernels)
             pass(k);
+        for (auto& k : p.synapse_kernels)
+            pass(k);
     };
 }
 
@@ -26,6 +29,17 @@ void lower_kernels(LoweredProgram& p) {
     const double dt = p.program.network->simulation.dt_ms;
     for (size_t i = 0; i < p.program.network->populations.size(); ++i)
         p.kernels.push_back(lower_population(p.program, i, dt));
+    const auto& projections = p.program.network->projections;
+    for (size_t i = 0; i < projections.size(); ++i) {
+        if (projections[i].synapse < 0) continue;
+        auto events = lower_synapse_events(p.program, i);
+        PlasticProjectionKernels entry{i, p.synapse_kernels.size(), p.synapse_kernels.size() + 1,
+                                       std::nullopt};
+        if (events.size() > 2) entry.on_post = entry.on_pre + 2;
+        for (auto& k : events)
+            p.synapse_kernels.push_back(std::move(k));
+        p.plastic.push_back(entry);
+    }
 }
 
 /// States the caller reads besides the kernel: a state recorder's variables must survive
@@ -57,7 +71,8 @@ const std::vector<PassInfo>& pass_list() {
          false, [](LoweredProgram& p) { classify_odes(p.program); }},
         {"lower-kernels",
          "one fused update kernel per population: solver step (exact propagator computed), "
-         "receptor input, threshold, reset, refractoriness; parameters as references",
+         "receptor input, threshold, reset, refractoriness; one event kernel per handler of a "
+         "plastic projection's synapse model; parameters as references",
          false, lower_kernels},
         {"specialise",
          "parameters homogeneous in a population become numbers (all of them today: no backend "
@@ -94,7 +109,8 @@ const PassInfo* find_pass(const std::string& name) {
 
 LoweredProgram run_pipeline(ir::Program program, const PassObserver& after_each,
                             const PipelineOptions& options) {
-    LoweredProgram out{std::move(program), {}};
+    LoweredProgram out;
+    out.program = std::move(program);
     for (const auto& pass : pass_list()) {
         if (pass.optimisation && !options.optimise) continue;
         pass.run(out);

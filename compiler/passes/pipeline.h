@@ -14,15 +14,27 @@
 #include "ir/model.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace nnc::passes {
 
-/// The program after the passes, and one kernel per population of its network.
+/// The event kernels of one plastic projection: indices into LoweredProgram::synapse_kernels.
+struct PlasticProjectionKernels {
+    size_t projection = 0;
+    size_t on_pre = 0;
+    size_t advance = 0; ///< advances the state only
+    std::optional<size_t> on_post;
+};
+
+/// The program after the passes, one kernel per population of its network, and the event
+/// kernels of its plastic projections.
 struct LoweredProgram {
     ir::Program program;
     std::vector<kir::PopulationKernel> kernels;
+    std::vector<kir::PopulationKernel> synapse_kernels;
+    std::vector<PlasticProjectionKernels> plastic;
 };
 
 struct PassInfo {

@@ -13,7 +13,7 @@ namespace nnc::sema {
 
 namespace {
 
-enum class FnRule { Dimensionless, Sqrt, Keep, SameTwo };
+enum class FnRule { Dimensionless, Sqrt, Keep, SameTwo, SameThree };
 
 struct MathFunction {
     const char* name;
@@ -25,6 +25,7 @@ const MathFunction math_functions[] = {
     {"cos", FnRule::Dimensionless}, {"tanh", FnRule::Dimensionless}, {"sqrt", FnRule::Sqrt},
     {"abs", FnRule::Keep},          {"floor", FnRule::Keep},         {"ceil", FnRule::Keep},
     {"round", FnRule::Keep},        {"min", FnRule::SameTwo},        {"max", FnRule::SameTwo},
+    {"clip", FnRule::SameThree}, // clip(x, low, high) = min(max(x, low), high)
 };
 
 const MathFunction* find_function(const std::string& name) {
@@ -310,7 +311,7 @@ ir::ExprPtr ExprBuilder::call(const ast::Expr& e) {
             return nullptr;
         }
     }
-    size_t arity = fn->rule == FnRule::SameTwo ? 2 : 1;
+    size_t arity = fn->rule == FnRule::SameThree ? 3 : fn->rule == FnRule::SameTwo ? 2 : 1;
     if (e.args.size() != arity) {
         problem(e.range, fmt::format("'{}' takes {} argument{}, not {}", e.name, arity,
                                      arity == 1 ? "" : "s", e.args.size()));
@@ -361,6 +362,18 @@ ir::ExprPtr ExprBuilder::call(const ast::Expr& e) {
             return nullptr;
         }
         return finish(ir::Op::Call, std::move(args), d, e, e.name);
+    case FnRule::SameThree: {
+        const char* names[] = {"the value", "the lower bound", "the upper bound"};
+        for (size_t i = 1; i < 3; ++i) {
+            if (args[i]->dim == d) continue;
+            mismatch(e, " in " + e.name, names[0], names[i], *e.args[0], *e.args[i], *args[0],
+                     *args[i]);
+            return nullptr;
+        }
+        auto above = finish(ir::Op::Call, {args[0], args[1]}, d, e, "max");
+        if (!above) return nullptr;
+        return finish(ir::Op::Call, {above, args[2]}, d, e, "min");
+    }
     }
     return nullptr;
 }

@@ -1,5 +1,6 @@
 #include "sema/model_sema.h"
 
+#include "ir/linearity.h"
 #include "sema/expr_builder.h"
 #include "sema/names.h"
 #include "sema/solver_sema.h"
@@ -115,6 +116,16 @@ const Dimension unit_candidates[] = {
 
 class Analyser;
 
+/// The parts of a neuron or a synapse declaration that are analysed alike.
+struct ModelDecl {
+    const char* kind; ///< "neuron", "synapse"
+    const std::string& name;
+    SourceRange range;
+    const std::vector<ast::Binding>& parameters;
+    const std::vector<ast::Binding>& state;
+    const std::vector<ast::Ode>& equations;
+};
+
 class ModelScope final : public NameScope {
 public:
     ModelScope(const Analyser& a, const Visibility& vis, int override_param = -1,
@@ -133,15 +144,17 @@ private:
 class Analyser {
 public:
     Analyser(const ast::Neuron& n, const SourceManager& sources, DiagnosticEngine& diags)
-        : n_(n), sources_(sources), diags_(diags) {
-        m_.name = n.name;
-        m_.range = n.range;
-        for (const auto& b : n.parameters)
-            declared_.try_emplace(b.name, SymbolKind::Parameter);
-        for (const auto& b : n.state)
-            declared_.try_emplace(b.name, SymbolKind::State);
+        : Analyser(ModelDecl{"neuron", n.name, n.range, n.parameters, n.state, n.equations},
+                   sources, diags) {
+        neuron_ = &n;
         for (const auto& in : n.inputs)
             declared_.try_emplace(in.name, SymbolKind::Input);
+    }
+
+    Analyser(const ast::Synapse& s, const SourceManager& sources, DiagnosticEngine& diags)
+        : Analyser(ModelDecl{"synapse", s.name, s.range, s.parameters, s.state, s.equations},
+                   sources, diags) {
+        synapse_ = &s;
     }
 
     ModelResult run() {
@@ -152,12 +165,39 @@ public:
         equations();
         receptors();
         threshold();
-        analyse_solver(n_, m_, diags_);
+        analyse_solver(*neuron_, m_, diags_);
         return ModelResult{std::move(m_), diags_.error_count() == errors};
+    }
+
+    SynapseResult run_synapse() {
+        unsigned errors = diags_.error_count();
+        parameters();
+        states();
+        equations();
+        synapse_equations_solvable();
+        ir::SynapseModel out;
+        synapse_handlers(out);
+        out.name = m_.name;
+        out.range = m_.range;
+        out.parameters = std::move(m_.parameters);
+        out.states = std::move(m_.states);
+        out.odes = std::move(m_.odes);
+        return SynapseResult{std::move(out), diags_.error_count() == errors};
     }
 
 private:
     friend class ModelScope;
+
+    Analyser(const ModelDecl& decl, const SourceManager& sources, DiagnosticEngine& diags)
+        : decl_(decl), sources_(sources), diags_(diags) {
+        m_.name = decl.name;
+        m_.range = decl.range;
+        for (const auto& b : decl.parameters)
+            declared_.try_emplace(b.name, SymbolKind::Parameter);
+        for (const auto& b : decl.state)
+            declared_.try_emplace(b.name, SymbolKind::State);
+    }
+
     using Check = std::function<std::optional<Problem>(const ir::Expr&)>;
 
     // Registers a name; reports a duplicate (with a note at the first) and returns false.
@@ -165,7 +205,7 @@ private:
         auto [it, inserted] = symbols_.try_emplace(name, Symbol{kind, index, range});
         if (inserted) return true;
         diags_.error(
-            range, fmt::format("duplicate name '{}' in neuron '{}'", name, n_.name),
+            range, fmt::format("duplicate name '{}' in {} '{}'", name, decl_.kind, decl_.name),
             fmt::format("'{}' is already declared as a {}", name, kind_name(it->second.kind)));
         diags_.note(it->second.range, fmt::format("'{}' is first declared here", name));
         return false;
@@ -231,7 +271,7 @@ private:
     }
 
     void parameters() {
-        for (const auto& b : n_.parameters) {
+        for (const auto& b : decl_.parameters) {
             int index = int(m_.parameters.size());
             if (!declare(b.name, b.name_range, SymbolKind::Parameter, index)) continue;
             Visibility vis;
@@ -252,7 +292,7 @@ private:
     }
 
     void states() {
-        for (const auto& b : n_.state) {
+        for (const auto& b : decl_.state) {
             int index = int(m_.states.size());
             if (!declare(b.name, b.name_range, SymbolKind::State, index)) continue;
             Visibility vis;
@@ -266,7 +306,7 @@ private:
     }
 
     void inputs() {
-        for (const auto& in : n_.inputs) {
+        for (const auto& in : neuron_->inputs) {
             int index = int(m_.inputs.size());
             if (!declare(in.name, in.name_range, SymbolKind::Input, index)) continue;
             auto dim = unit_dimension(*in.unit, diags_);
@@ -285,14 +325,14 @@ private:
             return fmt::format("'{}' is an input: its value comes from current sources", name);
         std::string hint = did_you_mean(name, m_.state_names());
         if (!hint.empty()) return hint;
-        return fmt::format("declare it with its initial value in the neuron's state block, "
+        return fmt::format("declare it with its initial value in the {}'s state block, "
                            "e.g. `state {{ {} = 0 mV }}`",
-                           name);
+                           decl_.kind, name);
     }
 
     void equations() {
         std::map<int, SourceRange> seen;
-        for (const auto& ode : n_.equations) {
+        for (const auto& ode : decl_.equations) {
             const Symbol* s = symbol(ode.var);
             if (!s || s->kind != SymbolKind::State) {
                 diags_.error(ode.var_range, fmt::format("'{}' is not a state variable", ode.var),
@@ -392,6 +432,7 @@ private:
 
     void receptors() {
         std::map<std::string, SourceRange> seen;
+        const ast::Neuron& n_ = *neuron_;
         for (const auto& r : n_.receptors) {
             if (auto [it, inserted] = seen.try_emplace(r.name, r.name_range); !inserted) {
                 diags_.error(r.name_range, fmt::format("duplicate receptor '{}' in neuron '{}'",
@@ -466,6 +507,7 @@ private:
     }
 
     void threshold() {
+        const ast::Neuron& n_ = *neuron_;
         if (n_.thresholds.empty()) return;
         for (size_t i = 1; i < n_.thresholds.size(); ++i) {
             diags_.error(n_.thresholds[i].range, "a neuron can have only one threshold handler",
@@ -531,12 +573,116 @@ private:
         }
     }
 
+    // A synapse's state is advanced only when an event reaches it, over however long it has
+    // been since the last one, by the exact solution of x' = a·x + b; so every right side
+    // must be affine in its own variable, with coefficients constant in time.
+    void synapse_equations_solvable() {
+        for (const auto& ode : m_.odes) {
+            const auto& x = m_.states[size_t(ode.state)];
+            auto form = ir::affine_in_state(ode.rhs, ode.state);
+            const ir::Expr* culprit = nullptr;
+            if (!form) {
+                culprit = ir::nonaffine_term_in_state(*ode.rhs, ode.state);
+            } else {
+                for (const auto& part : {form->offset, form->slope})
+                    if (part && !ir::is_constant_in_time(*part)) culprit = part.get();
+            }
+            if (!form || culprit) {
+                SourceRange at =
+                    culprit && culprit->range.begin.line ? culprit->range : ode.rhs->range;
+                diags_.error(at,
+                             fmt::format("the equation of synapse state '{}' must be linear in "
+                                         "'{}' alone, with constant coefficients",
+                                         x.name, x.name),
+                             fmt::format("a synapse's state is advanced exactly from one spike "
+                                         "to the next, which needs {}' = a*{} + b with a and b "
+                                         "made of parameters (e.g. `{}' = -{} / tau`)",
+                                         x.name, x.name, x.name, x.name));
+            }
+        }
+    }
+
+    void synapse_handlers(ir::SynapseModel& out) {
+        const ast::SynapseHandler* seen_pre = nullptr;
+        const ast::SynapseHandler* seen_post = nullptr;
+        Visibility vis;
+        vis.states = true;
+        for (const auto& h : synapse_->handlers) {
+            const bool pre = h.event == "pre";
+            if (!pre && h.event != "post") {
+                diags_.error(h.event_range, fmt::format("unknown synapse event '{}'", h.event),
+                             "a synapse handles `on pre` (a spike of the source neuron) and "
+                             "`on post` (a spike of the target neuron)");
+                continue;
+            }
+            const ast::SynapseHandler*& seen = pre ? seen_pre : seen_post;
+            if (seen) {
+                diags_.error(
+                    h.event_range,
+                    fmt::format("synapse '{}' has more than one `on {}`", decl_.name, h.event),
+                    "put all the statements into one handler");
+                diags_.note(seen->event_range, "the first one is here");
+                continue;
+            }
+            seen = &h;
+            ir::SynapseHandler handler;
+            handler.range = h.range;
+            const ast::Statement* deliver = nullptr;
+            for (const auto& st : h.body) {
+                using K = ast::Statement::Kind;
+                if (st.kind == K::Emit || st.kind == K::Refractory) {
+                    diags_.error(st.range,
+                                 fmt::format("`{}` is not allowed in a synapse",
+                                             st.kind == K::Emit ? "emit" : "refractory"),
+                                 "neurons emit spikes and are refractory; a synapse delivers "
+                                 "a weight with `deliver`");
+                    continue;
+                }
+                if (st.kind == K::Deliver) {
+                    if (!pre) {
+                        diags_.error(st.range, "`deliver` is only allowed in `on pre`",
+                                     "a synapse transmits when its source neuron fires; `on "
+                                     "post` may only change the synapse's state");
+                        continue;
+                    }
+                    if (deliver) {
+                        diags_.error(st.range, "more than one `deliver` in `on pre`",
+                                     "a spike is delivered once; compute the weight into one "
+                                     "expression");
+                        diags_.note(deliver->range, "the first `deliver` is here");
+                        continue;
+                    }
+                    deliver = &st;
+                    vis.context = "the delivered weight";
+                    handler.deliver = build(*st.value, vis);
+                    handler.deliver_after = handler.actions.size();
+                    if (handler.deliver) out.weight_dim = handler.deliver->dim;
+                    continue;
+                }
+                if (auto a = assignment(st, vis)) handler.actions.push_back(std::move(*a));
+            }
+            if (pre && !deliver)
+                diags_.error(h.range, "`on pre` must deliver a weight",
+                             "end it with `deliver w`, w being the synapse's weight");
+            if (pre)
+                out.on_pre = std::move(handler);
+            else
+                out.on_post = std::move(handler);
+        }
+        if (!seen_pre)
+            diags_.error(synapse_->name_range,
+                         fmt::format("synapse '{}' has no `on pre` handler", decl_.name),
+                         "a synapse transmits a presynaptic spike with `on pre { deliver w }`");
+    }
+
     struct ParamInfo {
         bool poisoned = false;
         std::optional<double> bare; ///< declared as a number without a unit
     };
 
-    const ast::Neuron& n_;
+    ModelDecl decl_;
+    const ast::Neuron* neuron_ = nullptr;   ///< when analysing a neuron
+    const ast::Synapse* synapse_ = nullptr; ///< when analysing a synapse
     const SourceManager& sources_;
     DiagnosticEngine& diags_;
     ir::NeuronModel m_;
@@ -649,6 +795,11 @@ std::optional<Dimension> unit_dimension(const ast::Expr& e, DiagnosticEngine& di
 ModelResult analyse_neuron(const ast::Neuron& neuron, const SourceManager& sources,
                            DiagnosticEngine& diags) {
     return Analyser(neuron, sources, diags).run();
+}
+
+SynapseResult analyse_synapse(const ast::Synapse& synapse, const SourceManager& sources,
+                              DiagnosticEngine& diags) {
+    return Analyser(synapse, sources, diags).run_synapse();
 }
 
 } // namespace nnc::sema

@@ -1,4 +1,4 @@
-// Sema for one `neuron` block: resolves its names, checks the dimensions of its
+// Sema for one `neuron` or `synapse` block: resolves its names, checks the dimensions of its
 // equations, handlers and threshold, and produces the unit-checked
 // ir::NeuronModel that the passes transform. Kept apart from the network layer
 // because a model is checked once, whatever populations use it.
@@ -17,6 +17,16 @@ struct ModelResult {
 
 ModelResult analyse_neuron(const ast::Neuron& neuron, const SourceManager& sources,
                            DiagnosticEngine& diags);
+
+struct SynapseResult {
+    ir::SynapseModel model; ///< as complete as the errors allowed
+    bool ok = true;         ///< false if an error was reported
+};
+
+/// Sema for one `synapse` block: as for a neuron (parameters, state, equations), plus its
+/// `on pre` / `on post` handlers; its equations must be solvable exactly between events.
+SynapseResult analyse_synapse(const ast::Synapse& synapse, const SourceManager& sources,
+                              DiagnosticEngine& diags);
 
 /// The dimension a unit expression (`pA`, `mV/ms`, `1/ms`) stands for; reports and returns
 /// nullopt if it is not one.

@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <span>
+#include <type_traits>
 
 namespace nnc::sema {
 
@@ -38,7 +39,8 @@ bool is_whole(double v) {
     return std::isfinite(v) && v == std::floor(v);
 }
 
-const std::vector<std::string> projection_settings = {"connect", "weight", "delay", "receptor"};
+const std::vector<std::string> projection_settings = {"connect", "weight", "delay", "receptor",
+                                                      "synapse"};
 const std::vector<std::string> connection_rules = {"all_to_all", "one_to_one", "fixed_probability",
                                                    "fixed_indegree"};
 const std::vector<std::string> generators = {"poisson", "dc"};
@@ -58,10 +60,11 @@ private:
 
 class Elaborator {
 public:
-    Elaborator(const ast::Network& net, const std::vector<ir::NeuronModel>& models,
-               const std::vector<bool>& model_ok, const std::vector<ConstantOverride>& overrides,
-               DiagnosticEngine& diags)
-        : net_(net), models_(models), model_ok_(model_ok), overrides_(overrides), diags_(diags) {
+    Elaborator(const ast::Network& net, AnalysedModels<ir::NeuronModel> neurons,
+               AnalysedModels<ir::SynapseModel> synapses,
+               const std::vector<ConstantOverride>& overrides, DiagnosticEngine& diags)
+        : net_(net), models_(neurons.models), model_ok_(neurons.ok), synapses_(synapses),
+          overrides_(overrides), diags_(diags) {
         out_.name = net.name;
         out_.range = net.range;
     }
@@ -346,12 +349,41 @@ private:
     // Parameter values and initial states of a population: its overrides, then the model's
     // defaults evaluated with the population's parameters.
     void values(const ast::Population& p, ir::Population& pop) {
-        const auto& m = models_[size_t(pop.model)];
-        bool ok_model = model_ok_[size_t(pop.model)];
+        std::vector<Override> overrides;
+        for (const auto& b : p.overrides)
+            overrides.push_back({b.name, b.name_range, b.value.get()});
+        ModelValues v =
+            model_values(models_[size_t(pop.model)], model_ok_[size_t(pop.model)], overrides,
+                         fmt::format("population '{}'", p.name), "the population's block", p.range);
+        pop.parameters = std::move(v.parameters);
+        pop.initial = std::move(v.initial);
+    }
+
+    /// `name = value` given for one parameter or state variable of a model.
+    struct Override {
+        std::string name;
+        SourceRange name_range;
+        const ast::Expr* value;
+    };
+
+    struct ModelValues {
+        std::vector<double> parameters;     ///< empty if the model has errors of its own
+        std::vector<ir::ValueSpec> initial; ///< empty if the model has errors of its own
+    };
+
+    // A model's parameter values (one per instance: a population, a projection) and its
+    // state variables' initial values (drawn per neuron or per synapse): the overrides, then
+    // the model's defaults evaluated with the instance's parameters. `owner` names the
+    // instance in messages ("population 'E'"), `where` where the user can set a value.
+    template <class Model>
+    ModelValues model_values(const Model& m, bool ok_model, const std::vector<Override>& overrides,
+                             const std::string& owner, const std::string& where, SourceRange at) {
+        constexpr bool is_neuron = std::is_same_v<Model, ir::NeuronModel>;
+        const char* kind = is_neuron ? "neuron" : "synapse";
         std::vector<std::optional<double>> params(m.parameters.size());
         std::vector<std::optional<ir::ValueSpec>> initial(m.states.size());
         std::map<std::string, SourceRange> seen;
-        for (const auto& b : p.overrides) {
+        for (const auto& b : overrides) {
             if (auto [it, inserted] = seen.try_emplace(b.name, b.name_range); !inserted) {
                 error(b.name_range, fmt::format("'{}' is set twice", b.name));
                 diags_.note(it->second, "first set here");
@@ -361,8 +393,8 @@ private:
                 const auto& param = m.parameters[size_t(i)];
                 if (is_call(*b.value, "uniform") || is_call(*b.value, "normal")) {
                     error(b.value->range,
-                          fmt::format("parameter '{}' has one value for the whole population",
-                                      b.name),
+                          fmt::format("parameter '{}' has one value for the whole {}", b.name,
+                                      is_neuron ? "population" : "projection"),
                           "only state variables can be drawn from a distribution");
                     continue;
                 }
@@ -384,46 +416,46 @@ private:
                         fmt::format("its parameters are: {}; its state variables: {}",
                                     join_names(m.parameter_names()), join_names(m.state_names()));
                 error(b.name_range,
-                      fmt::format("neuron '{}' has no parameter or state variable '{}'", m.name,
+                      fmt::format("{} '{}' has no parameter or state variable '{}'", kind, m.name,
                                   b.name),
                       hint);
             }
         }
-        if (!ok_model) return; // its defaults may be missing; its errors are reported
-        pop.parameters.assign(m.parameters.size(), 0.0);
+        ModelValues out;
+        if (!ok_model) return out; // its defaults may be missing; its errors are reported
+        out.parameters.assign(m.parameters.size(), 0.0);
         for (size_t i = 0; i < m.parameters.size(); ++i) {
             if (params[i]) {
-                pop.parameters[i] = *params[i];
+                out.parameters[i] = *params[i];
                 continue;
             }
-            std::span<const double> earlier(pop.parameters.data(), i);
+            std::span<const double> earlier(out.parameters.data(), i);
             auto v =
                 ir::evaluate(*m.parameters[i].default_value, ir::Bindings{earlier, {}, {}, {}});
             if (!v || !std::isfinite(*v))
-                error(p.range,
-                      fmt::format("the default of parameter '{}' evaluates to {} in "
-                                  "population '{}'",
+                error(at,
+                      fmt::format("the default of parameter '{}' evaluates to {} in {}",
                                   m.parameters[i].name,
-                                  v ? number_text(*v) : std::string("nothing"), p.name),
-                      "set it in the population's block");
-            pop.parameters[i] = v.value_or(0.0);
+                                  v ? number_text(*v) : std::string("nothing"), owner),
+                      "set it in " + where);
+            out.parameters[i] = v.value_or(0.0);
         }
-        pop.initial.resize(m.states.size());
+        out.initial.resize(m.states.size());
         for (size_t s = 0; s < m.states.size(); ++s) {
             if (initial[s]) {
-                pop.initial[s] = *initial[s];
+                out.initial[s] = *initial[s];
                 continue;
             }
-            auto v = ir::evaluate(*m.states[s].initial, ir::Bindings{pop.parameters, {}, {}, {}});
+            auto v = ir::evaluate(*m.states[s].initial, ir::Bindings{out.parameters, {}, {}, {}});
             if (!v || !std::isfinite(*v))
-                error(p.range,
-                      fmt::format("the initial value of '{}' evaluates to {} in "
-                                  "population '{}'",
+                error(at,
+                      fmt::format("the initial value of '{}' evaluates to {} in {}",
                                   m.states[s].name, v ? number_text(*v) : std::string("nothing"),
-                                  p.name),
-                      "set it in the population's block");
-            pop.initial[s] = ir::ValueSpec{ir::ValueSpec::Kind::Constant, v.value_or(0.0), 0.0};
+                                  owner),
+                      "set it in " + where);
+            out.initial[s] = ir::ValueSpec{ir::ValueSpec::Kind::Constant, v.value_or(0.0), 0.0};
         }
+        return out;
     }
 
     /// A number or `uniform(low, high)` / `normal(mean, sd)` of dimension `want`.
@@ -683,6 +715,7 @@ private:
         out.target = find_population(p.target, p.target_range);
         auto s = settings(p.settings, projection_settings, "projection setting");
         const ast::Binding *connect = s[0], *weight = s[1], *delay = s[2], *rec = s[3];
+        const ast::Binding* syn = s[4];
         if (!connect)
             error(p.range, "a projection needs a connection rule",
                   "add `connect = ...`, one of: all_to_all(), one_to_one(), "
@@ -691,7 +724,10 @@ private:
             out.connector = *c;
         auto r = receptor(rec ? rec->value.get() : nullptr, out.target, p.range, "receptor =");
         if (r) out.receptor = *r;
-        if (!weight) {
+        if (syn) synapse(*syn->value, weight ? weight->value.get() : nullptr, r, out);
+        if (out.synapse >= 0) {
+            // the weight, if any, is the initial value of the synapse's delivered state
+        } else if (!weight) {
             error(p.range, "a projection needs a weight", "add `weight = ...`");
         } else if (r) {
             const auto& m = *model_of(out.target);
@@ -732,6 +768,96 @@ private:
             }
         }
         out_.projections.push_back(std::move(out));
+    }
+
+    /// `synapse = stdp` or `synapse = stdp(tau_plus = 15 ms, w = uniform(0 pA, 50 pA))`: the
+    /// model of a projection's synapses, with its parameters and initial states. A `weight`
+    /// setting is the initial value of the state the model delivers.
+    void synapse(const ast::Expr& e, const ast::Expr* weight, std::optional<int> receptor,
+                 ir::Projection& out) {
+        if (e.kind != ast::ExprKind::Name && e.kind != ast::ExprKind::Call) {
+            error(e.range, "expected a synapse model",
+                  "write its name, e.g. `synapse = stdp`, or its name with values, e.g. "
+                  "`synapse = stdp(tau_plus = 15 ms)`");
+            return;
+        }
+        if (e.name == "static") {
+            if (!e.args.empty())
+                error(e.range, "`static` takes no arguments",
+                      "a static synapse has only the projection's weight and delay");
+            return;
+        }
+        int index = -1;
+        std::vector<std::string> names;
+        for (size_t i = 0; i < synapses_.models.size(); ++i) {
+            if (synapses_.models[i].name == e.name) index = int(i);
+            names.push_back(synapses_.models[i].name);
+        }
+        if (index < 0) {
+            std::string hint = did_you_mean(e.name, names);
+            if (hint.empty())
+                hint = fmt::format("import the file that defines it, e.g. `import "
+                                   "\"stdlib/synapses/{}.nml\"`; `static` is the default",
+                                   e.name);
+            error(e.range, fmt::format("unknown synapse model '{}'", e.name), hint);
+            return;
+        }
+        const ir::SynapseModel& m = synapses_.models[size_t(index)];
+        const bool ok_model = synapses_.ok[size_t(index)];
+        std::vector<Override> overrides;
+        for (size_t i = 0; i < e.args.size(); ++i) {
+            const std::string& name = i < e.arg_names.size() ? e.arg_names[i] : "";
+            if (name.empty()) {
+                error(e.args[i]->range, "the values of a synapse model are named",
+                      fmt::format("write `{}(name = value)`; its parameters are: {}; its state "
+                                  "variables: {}",
+                                  m.name, join_names(m.parameter_names()),
+                                  join_names(m.state_names())));
+                return;
+            }
+            overrides.push_back({name, e.args[i]->range, e.args[i].get()});
+        }
+        // The weight is the delivered state's initial value, when `deliver` sends a state.
+        const ir::Expr* delivered = ok_model ? m.on_pre.deliver.get() : nullptr;
+        if (weight && delivered) {
+            if (delivered->op != ir::Op::State) {
+                error(weight->range,
+                      fmt::format("synapse '{}' delivers an expression, not one state "
+                                  "variable, so `weight` cannot set it",
+                                  m.name),
+                      fmt::format("set its state variables instead: `synapse = {}(...)`", m.name));
+                return;
+            }
+            const std::string& w = m.states[size_t(delivered->index)].name;
+            for (const auto& o : overrides)
+                if (o.name == w) {
+                    error(weight->range,
+                          fmt::format("the weight is set twice: `weight` is the initial value "
+                                      "of '{}', which `{}(...)` sets too",
+                                      w, m.name));
+                    return;
+                }
+            overrides.push_back({w, weight->range, weight});
+        }
+        ModelValues v = model_values(m, ok_model, overrides, "this projection",
+                                     fmt::format("`synapse = {}(...)`", m.name), e.range);
+        if (!ok_model) return;
+        if (receptor && out.target >= 0) {
+            const auto& tm = *model_of(out.target);
+            const auto& r = tm.receptors[size_t(*receptor)];
+            if (r.weight_dim != m.weight_dim) {
+                error(e.range,
+                      fmt::format("synapse '{}' delivers {}, but receptor '{}' of neuron '{}' "
+                                  "takes {}",
+                                  m.name, dimension_text(m.weight_dim), r.name, tm.name,
+                                  dimension_text(r.weight_dim)),
+                      "the delivered weight must have the unit of the receptor's weight");
+                return;
+            }
+        }
+        out.synapse = index;
+        out.synapse_parameters = std::move(v.parameters);
+        out.synapse_initial = std::move(v.initial);
     }
 
     // ---- stimuli -------------------------------------------------------------------------
@@ -991,6 +1117,7 @@ private:
     const ast::Network& net_;
     const std::vector<ir::NeuronModel>& models_;
     const std::vector<bool>& model_ok_;
+    AnalysedModels<ir::SynapseModel> synapses_;
     const std::vector<ConstantOverride>& overrides_;
     const std::string* overriding_ = nullptr; ///< the constant whose -D value is evaluated
     DiagnosticEngine& diags_;
@@ -1029,12 +1156,11 @@ std::vector<std::string> NetworkScope::visible_names() const {
 
 } // namespace
 
-ir::Network elaborate_network(const ast::Network& network,
-                              const std::vector<ir::NeuronModel>& models,
-                              const std::vector<bool>& model_ok,
+ir::Network elaborate_network(const ast::Network& network, AnalysedModels<ir::NeuronModel> neurons,
+                              AnalysedModels<ir::SynapseModel> synapses,
                               const std::vector<ConstantOverride>& overrides, const SourceManager&,
                               DiagnosticEngine& diags) {
-    return Elaborator(network, models, model_ok, overrides, diags).run();
+    return Elaborator(network, neurons, synapses, overrides, diags).run();
 }
 
 } // namespace nnc::sema

@@ -13,12 +13,18 @@
 
 namespace nnc::sema {
 
+/// Analysed models and whether each was free of errors: `ok[i]` is false for a model that
+/// had errors of its own, so that its users are not blamed for them.
+template <class Model>
+struct AnalysedModels {
+    const std::vector<Model>& models;
+    const std::vector<bool>& ok;
+};
+
 /// The elaborated network; reports every problem it finds (the result is then incomplete
-/// and the caller discards it). `model_ok[i]` is false for a model that had errors of its
-/// own, so that its users are not blamed for them.
-ir::Network elaborate_network(const ast::Network& network,
-                              const std::vector<ir::NeuronModel>& models,
-                              const std::vector<bool>& model_ok,
+/// and the caller discards it).
+ir::Network elaborate_network(const ast::Network& network, AnalysedModels<ir::NeuronModel> neurons,
+                              AnalysedModels<ir::SynapseModel> synapses,
                               const std::vector<ConstantOverride>& overrides,
                               const SourceManager& sources, DiagnosticEngine& diags);
 

@@ -15,7 +15,9 @@ std::optional<ir::Program> analyse(const LoadedProgram& program,
     unsigned errors = diags.error_count();
     ir::Program out;
     std::vector<bool> model_ok;
+    std::vector<bool> synapse_ok;
     std::map<std::string, SourceRange> model_names;
+    std::map<std::string, SourceRange> synapse_names;
     for (const auto& file : program.files) {
         for (const auto& neuron : file.neurons) {
             auto result = sema::analyse_neuron(neuron, sources, diags);
@@ -29,6 +31,19 @@ std::optional<ir::Program> analyse(const LoadedProgram& program,
             }
             out.models.push_back(std::move(result.model));
             model_ok.push_back(result.ok);
+        }
+        for (const auto& synapse : file.synapses) {
+            auto result = sema::analyse_synapse(synapse, sources, diags);
+            auto [it, inserted] = synapse_names.try_emplace(synapse.name, synapse.name_range);
+            if (!inserted) {
+                diags.error(synapse.name_range,
+                            fmt::format("synapse model '{}' is defined twice", synapse.name),
+                            "rename one of them");
+                diags.note(it->second, "the first definition is here");
+                continue;
+            }
+            out.synapses.push_back(std::move(result.model));
+            synapse_ok.push_back(result.ok);
         }
         if (&file != &program.files.back() && !file.networks.empty())
             diags.warning(file.networks[0].name_range,
@@ -45,8 +60,9 @@ std::optional<ir::Program> analyse(const LoadedProgram& program,
     }
     const ast::File* root = program.files.empty() ? nullptr : &program.files.back();
     if (root && !root->networks.empty()) {
-        out.network = sema::elaborate_network(root->networks[0], out.models, model_ok, overrides,
-                                              sources, diags);
+        out.network =
+            sema::elaborate_network(root->networks[0], {out.models, model_ok},
+                                    {out.synapses, synapse_ok}, overrides, sources, diags);
     } else {
         for (const auto& ov : overrides)
             diags.error(ov.range,

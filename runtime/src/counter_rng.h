@@ -23,6 +23,8 @@ enum class RngPurpose : uint32_t {
     Weight = 3,       ///< stream = projection, element = target neuron, sub = synapse of target
     Delay = 4,        ///< stream = projection, element = target neuron, sub = synapse of target
     Poisson = 5,      ///< stream = stimulus, element = target neuron, sub = step
+    SynapseState = 6, ///< stream = (projection << 32) | state variable, element = target
+                      ///< neuron, sub = synapse of target
     Test = 0xffff,    ///< for tests and tools
 };
 

@@ -5,8 +5,10 @@
 #include "connection_table.h"
 #include "connectors.h"
 #include "counter_rng.h"
+#include "hdf5_edge_writer.h"
 #include "hdf5_report_writer.h"
 #include "hdf5_spike_writer.h"
+#include "plastic_synapses.h"
 #include "ring_buffer.h"
 #include "spike_delivery.h"
 #include "spike_recorder.h"
@@ -40,6 +42,7 @@ struct Population {
     std::vector<std::vector<DcWindow>> dc;            ///< per input
     std::vector<double> input_value;                  ///< what each input array holds now
     std::vector<uint32_t> outgoing;                   ///< projections from this population
+    std::vector<uint32_t> incoming_post;              ///< plastic projections with `on post`
 
     std::vector<uint32_t> spiked;
     uint64_t n_spiked = 0;
@@ -56,6 +59,7 @@ struct Population {
 struct Projection {
     ProjectionSpec spec;
     ConnectionTable table;
+    std::optional<PlasticSynapses> plastic; ///< after build, for a plastic projection
 };
 
 struct PoissonSource {
@@ -170,7 +174,10 @@ void Simulation::Impl::build_projection(uint32_t index) {
     const Population& target = *pops[spec.target];
     const uint64_t seed = config.seed;
 
-    const UniformOr weight{spec.weight.is_constant(), spec.weight.a};
+    // A plastic synapse's weight is its state; the table holds none.
+    const UniformOr weight = spec.synapse_model
+                                 ? UniformOr{true, 0.0}
+                                 : UniformOr{spec.weight.is_constant(), spec.weight.a};
     UniformOr delay{spec.delay_ms.is_constant(), 0.0};
     if (delay.uniform) delay.value = constant_delay_steps(spec.delay_ms.a);
 
@@ -189,6 +196,12 @@ void Simulation::Impl::build_projection(uint32_t index) {
         return drawn_delay_steps(draw(spec.delay_ms, rng));
     };
     proj.table = ConnectionTable::build(source.size(), lists, weight, delay, weight_at, delay_at);
+    if (spec.synapse_model) {
+        const auto key_of = [&](uint32_t j) {
+            return RngKey(seed, RngPurpose::SynapseState, (uint64_t(index) << 32) | j);
+        };
+        proj.plastic.emplace(*spec.synapse_model, proj.table, lists, key_of, draw);
+    }
 }
 
 void Simulation::Impl::apply_initial_state(PopulationId id, uint32_t var) {
@@ -317,18 +330,33 @@ void Simulation::Impl::do_step() {
         p.recorder.add(spike_time, p.spiked.data(), p.n_spiked);
     }
 
-    // 5. Delivery into future slots.
+    // 5. Plastic synapses: postsynaptic spikes due now reach their synapses (before any
+    // presynaptic spike of this step does), and this step's are sent on their way.
+    for (Projection& pr : projections)
+        if (pr.plastic) pr.plastic->arrive(k, spike_time);
+    for (auto& pp : pops) {
+        const Population& p = *pp;
+        for (uint32_t proj : p.incoming_post) {
+            Projection& pr = projections[proj];
+            pr.plastic->postsynaptic(pr.table, k, p.spiked.data(), p.n_spiked);
+        }
+    }
+
+    // 6. Delivery into future slots.
     for (auto& pp : pops) {
         const Population& p = *pp;
         if (p.n_spiked == 0) continue;
         for (uint32_t proj : p.outgoing) {
-            const Projection& pr = projections[proj];
-            deliver_spikes(pr.table, pops[pr.spec.target]->receptors[pr.spec.receptor], k,
-                           p.spiked.data(), p.n_spiked);
+            Projection& pr = projections[proj];
+            RingBuffer& ring = pops[pr.spec.target]->receptors[pr.spec.receptor];
+            if (pr.plastic)
+                pr.plastic->presynaptic(pr.table, ring, k, spike_time, p.spiked.data(), p.n_spiked);
+            else
+                deliver_spikes(pr.table, ring, k, p.spiked.data(), p.n_spiked);
         }
     }
 
-    // 6. The current slot has been read; it becomes the slot of step k + L.
+    // 7. The current slot has been read; it becomes the slot of step k + L.
     for (auto& pp : pops)
         for (RingBuffer& ring : pp->receptors)
             ring.clear_slot(ring.slot_of(k));
@@ -398,7 +426,19 @@ ProjectionId Simulation::add_projection(const ProjectionSpec& spec) {
             fmt::format("{}: connection probability {} is not in [0, 1]", what, c.probability));
     check_distribution(spec.weight, what + ": weight");
     check_distribution(spec.delay_ms, what + ": delay");
-    impl_->projections.push_back({spec, {}});
+    if (const auto& m = spec.synapse_model) {
+        if (!m->on_pre) throw Error(what + ": a plastic synapse model needs an `on pre` kernel");
+        if (m->initial.size() != m->state_names.size())
+            throw Error(fmt::format("{}: {} synapse state variables but {} initial values", what,
+                                    m->state_names.size(), m->initial.size()));
+        if (m->delivered_state >= m->state_names.size())
+            throw Error(fmt::format("{}: delivered state {} out of range ({} state variables)",
+                                    what, m->delivered_state, m->state_names.size()));
+        for (size_t j = 0; j < m->initial.size(); ++j)
+            check_distribution(m->initial[j], fmt::format("{}: initial value of synapse state '{}'",
+                                                          what, m->state_names[j]));
+    }
+    impl_->projections.push_back({spec, {}, std::nullopt});
     return ProjectionId(impl_->projections.size() - 1);
 }
 
@@ -469,8 +509,10 @@ void Simulation::Impl::check_memory() const {
             n = double(c.indegree) * nt;
             break;
         }
-        const double per_synapse = 4.0 + (pr.spec.weight.is_constant() ? 0.0 : 4.0) +
-                                   (pr.spec.delay_ms.is_constant() ? 0.0 : 2.0);
+        double per_synapse = 4.0 + (pr.spec.weight.is_constant() ? 0.0 : 4.0) +
+                             (pr.spec.delay_ms.is_constant() ? 0.0 : 2.0);
+        if (const auto& m = pr.spec.synapse_model)
+            per_synapse += 8.0 * double(m->state_names.size()) + (m->on_post ? 8.0 : 0.0);
         synapses += n;
         bytes += n * per_synapse + 8.0 * ns;
         largest = std::max(largest, n);
@@ -525,6 +567,8 @@ void Simulation::build() {
         max_delay[pr.spec.target] =
             std::max<uint32_t>(max_delay[pr.spec.target], pr.table.max_delay());
         m.pops[pr.spec.source]->outgoing.push_back(i);
+        if (pr.plastic && pr.plastic->has_post())
+            m.pops[pr.spec.target]->incoming_post.push_back(i);
     }
     for (size_t id = 0; id < m.pops.size(); ++id) {
         Population& p = *m.pops[id];
@@ -578,6 +622,9 @@ void Simulation::run(double duration_ms, const ProgressFn& progress) {
             next_report = m.step + every;
         }
     }
+    // Plastic synapses are brought up to date, so that their state can be read as of now.
+    for (Projection& pr : m.projections)
+        if (pr.plastic) pr.plastic->advance_all(end_ms);
 }
 
 double Simulation::dt_ms() const {
@@ -624,9 +671,80 @@ ConnectionStats Simulation::connection_stats() const {
     if (!impl_->built) return stats;
     for (const Projection& pr : impl_->projections) {
         stats.synapses += pr.table.synapse_count();
-        stats.bytes += pr.table.bytes();
+        stats.bytes += pr.table.bytes() + (pr.plastic ? pr.plastic->bytes() : 0);
     }
     return stats;
+}
+
+size_t Simulation::projection_count() const {
+    return impl_->projections.size();
+}
+
+bool Simulation::projection_is_plastic(ProjectionId projection) const {
+    if (projection >= impl_->projections.size())
+        throw Error(fmt::format("no projection {}", projection));
+    return impl_->projections[projection].spec.synapse_model.has_value();
+}
+
+const std::vector<double>& Simulation::synapse_state(ProjectionId projection, uint32_t j) const {
+    if (!projection_is_plastic(projection))
+        throw Error(fmt::format("synapse_state: projection {} has static synapses", projection));
+    const Projection& pr = impl_->projections[projection];
+    if (!pr.plastic) throw Error("synapse_state: the simulation is not built yet");
+    if (j >= pr.plastic->spec().state_names.size())
+        throw Error(fmt::format("synapse_state: projection {} has {} synapse state variables, no "
+                                "index {}",
+                                projection, pr.plastic->spec().state_names.size(), j));
+    return pr.plastic->state(j);
+}
+
+SynapseTable Simulation::synapse_table(ProjectionId projection) const {
+    if (projection >= impl_->projections.size())
+        throw Error(fmt::format("no projection {}", projection));
+    if (!impl_->built) throw Error("synapse_table: the simulation is not built yet");
+    const Projection& pr = impl_->projections[projection];
+    const ConnectionTable& t = pr.table;
+    SynapseTable out;
+    const uint64_t n = t.synapse_count();
+    out.sources.reserve(n);
+    out.targets.reserve(n);
+    out.delays_ms.reserve(n);
+    for (uint64_t src = 0; src < t.source_count(); ++src)
+        for (uint64_t s = t.row_begin(src); s < t.row_end(src); ++s) {
+            out.sources.push_back(src);
+            out.targets.push_back(t.target(s));
+            out.delays_ms.push_back(double(t.delay(s)) * impl_->config.dt_ms);
+        }
+    if (pr.plastic) {
+        out.state_names = pr.plastic->spec().state_names;
+        for (uint32_t j = 0; j < out.state_names.size(); ++j)
+            out.states.push_back(pr.plastic->state(j));
+    } else {
+        out.state_names = {"weight"};
+        std::vector<double> w(n);
+        for (uint64_t s = 0; s < n; ++s)
+            w[s] = t.weight(s);
+        out.states.push_back(std::move(w));
+    }
+    return out;
+}
+
+void Simulation::write_synapses_hdf5(
+    const std::string& path, const std::vector<ProjectionId>& projections,
+    const std::vector<std::vector<std::string>>& state_units) const {
+    if (state_units.size() != projections.size())
+        throw Error("write_synapses_hdf5: one list of units per projection is needed");
+    std::vector<EdgePopulationView> views;
+    std::vector<SynapseTable> tables;
+    tables.reserve(projections.size());
+    for (size_t i = 0; i < projections.size(); ++i) {
+        const ProjectionId id = projections[i];
+        tables.push_back(synapse_table(id));
+        const ProjectionSpec& spec = impl_->projections[id].spec;
+        views.push_back({impl_->pops[spec.source]->spec.name, impl_->pops[spec.target]->spec.name,
+                         &tables.back(), state_units[i]});
+    }
+    write_sonata_edges(path, views);
 }
 
 size_t Simulation::state_recorder_count() const {

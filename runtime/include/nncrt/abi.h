@@ -18,7 +18,7 @@
 extern "C" {
 #endif
 
-#define NNCRT_ABI_VERSION 1
+#define NNCRT_ABI_VERSION 2
 
 typedef struct nncrt_kernel_args {
     /* Number of neurons of this population on this process. */
@@ -39,6 +39,24 @@ typedef struct nncrt_kernel_args {
 } nncrt_kernel_args;
 
 typedef void (*nncrt_update_fn)(const nncrt_kernel_args* args);
+
+/* A synapse event kernel: what the synapses of a plastic projection do when a spike reaches
+ * them (a spike of their source neuron: `on pre`; of their target neuron, after the
+ * dendritic delay: `on post`). The kernel advances each listed synapse's state from the time
+ * of its previous event to t_ms and applies the handler; state arrays hold one value per
+ * synapse of the projection. */
+typedef struct nncrt_synapse_event_args {
+    /* Number of synapses the event reaches. */
+    uint64_t n;
+    /* Their indices into the state arrays, all different. */
+    const uint64_t* synapses;
+    /* state[j][s]: state variable j of synapse s, in canonical units. Read and written. */
+    double* const* state;
+    /* Time of the event at the synapses, in ms. */
+    double t_ms;
+} nncrt_synapse_event_args;
+
+typedef void (*nncrt_synapse_event_fn)(const nncrt_synapse_event_args* args);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -82,13 +83,41 @@ struct PopulationSpec {
     std::vector<uint32_t> state_streams;
 };
 
+/// The synapses of a plastic projection: state per synapse, and the event kernels a backend
+/// generated for them (see abi.h). A spike of the source neuron at time t runs `on_pre` on
+/// its synapses at t, and each sends the value of `delivered_state` to its target, arriving
+/// after the synapse's delay. A spike of the target neuron at t runs `on_post` on its
+/// synapses at t + delay: the whole delay is dendritic, as in NEST's STDP synapses. Events
+/// reaching a synapse at the same time run `on_post` first.
+struct SynapseModelSpec {
+    std::vector<std::string> state_names; ///< per-synapse arrays, in kernel order
+    std::vector<Distribution> initial;    ///< one per state; draws are keyed per synapse
+    uint32_t delivered_state = 0;         ///< the state `on_pre` leaves the weight to send in
+    nncrt_synapse_event_fn on_pre = nullptr;
+    nncrt_synapse_event_fn on_post = nullptr; ///< null: postsynaptic spikes do nothing
+    /// Advances the state to the time given, with no event: run on every synapse at the end
+    /// of run(), so that the state read afterwards is the state at that time. Optional.
+    nncrt_synapse_event_fn advance = nullptr;
+};
+
 struct ProjectionSpec {
     PopulationId source = 0;
     PopulationId target = 0;
     Connector connector;
-    Distribution weight;   ///< in the unit of the receptor's weight
+    Distribution weight;   ///< in the unit of the receptor's weight (static synapses only)
     Distribution delay_ms; ///< rounded to the nearest step; draws below one step become one step
     uint32_t receptor = 0;
+    std::optional<SynapseModelSpec> synapse_model; ///< empty: static synapses
+};
+
+/// The synapses of one projection as they stand: one entry per synapse, in the same order in
+/// every array.
+struct SynapseTable {
+    std::vector<uint64_t> sources; ///< population-local node ids
+    std::vector<uint64_t> targets;
+    std::vector<double> delays_ms;
+    std::vector<std::string> state_names;    ///< {"weight"} for static synapses
+    std::vector<std::vector<double>> states; ///< one array per state name
 };
 
 /// Independent Poisson spike trains, one per target neuron (NEST poisson_generator).
@@ -195,6 +224,21 @@ public:
     ConnectionStats connection_stats() const;
     size_t state_recorder_count() const;
     const StateRecord& recorded_state(StateRecorderId id) const;
+
+    /// The synapses of a projection after build(), with their state now.
+    SynapseTable synapse_table(ProjectionId projection) const;
+    size_t projection_count() const;
+    bool projection_is_plastic(ProjectionId projection) const;
+    /// State variable j of every synapse of a plastic projection, in the order of
+    /// synapse_table().
+    const std::vector<double>& synapse_state(ProjectionId projection, uint32_t j) const;
+
+    /// Writes the synapses of the given projections as SONATA edge populations:
+    /// /edges/<source>_to_<target>/{source_node_id, target_node_id, edge_type_id,
+    /// edge_group_id, edge_group_index} and the group 0/ with `delay` (ms) and one dataset
+    /// per synapse state variable, with `units` attributes from `state_units`.
+    void write_synapses_hdf5(const std::string& path, const std::vector<ProjectionId>& projections,
+                             const std::vector<std::vector<std::string>>& state_units) const;
 
     /// Writes recorded spikes in the SONATA spike layout:
     /// /spikes/<population>/timestamps (float64, ms) and /spikes/<population>/node_ids (uint64).
