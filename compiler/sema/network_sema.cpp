@@ -1,6 +1,7 @@
 #include "sema/network_sema.h"
 
 #include "ir/evaluate.h"
+#include "ir/linearity.h"
 #include "sema/expr_builder.h"
 #include "sema/names.h"
 
@@ -725,11 +726,11 @@ private:
         auto r = receptor(rec ? rec->value.get() : nullptr, out.target, p.range, "receptor =");
         if (r) out.receptor = *r;
         if (syn) synapse(*syn->value, weight ? weight->value.get() : nullptr, r, out);
-        if (out.synapse >= 0) {
-            // the weight, if any, is the initial value of the synapse's delivered state
-        } else if (!weight) {
+        // A synapse model (reported if it is wrong) holds the weight in its state.
+        const bool is_static = !syn || syn->value->name == "static";
+        if (is_static && !weight) {
             error(p.range, "a projection needs a weight", "add `weight = ...`");
-        } else if (r) {
+        } else if (is_static && r) {
             const auto& m = *model_of(out.target);
             const auto& receptor = m.receptors[size_t(*r)];
             if (auto w = value_spec(*weight->value, receptor.weight_dim,
@@ -852,6 +853,23 @@ private:
                                   m.name, dimension_text(m.weight_dim), r.name, tm.name,
                                   dimension_text(r.weight_dim)),
                       "the delivered weight must have the unit of the receptor's weight");
+                return;
+            }
+        }
+        // The exact solution between events needs finite coefficients (tau = 0 would not do).
+        for (const auto& ode : m.odes) {
+            auto form = ir::affine_in_state(ode.rhs, ode.state);
+            if (!form) continue;
+            for (const auto& part : {form->slope, form->offset}) {
+                auto value = part ? ir::evaluate(*part, ir::Bindings{v.parameters, {}, {}, {}})
+                                  : std::optional<double>(0.0);
+                if (value && std::isfinite(*value)) continue;
+                error(e.range,
+                      fmt::format("with these parameters, the equation of synapse state '{}' "
+                                  "has a coefficient of {}",
+                                  m.states[size_t(ode.state)].name,
+                                  value ? number_text(*value) : std::string("no value")),
+                      "a time constant of 0 divides by zero; give it a positive value");
                 return;
             }
         }

@@ -1,6 +1,7 @@
 #include "command_runner.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -19,6 +20,14 @@ std::string slurp(const std::filesystem::path& p) {
 }
 
 } // namespace
+
+std::string h5py_python() {
+    for (const char* candidate : {"python3", "/usr/bin/python3"})
+        if (std::system((std::string(candidate) + " -c 'import h5py' >/dev/null 2>&1").c_str()) ==
+            0)
+            return candidate;
+    return {};
+}
 
 std::string scratch_dir(const std::string& name) {
     auto dir = std::filesystem::temp_directory_path() /

@@ -23,8 +23,12 @@ CompiledNetwork::from_file(const std::string& path,
     CompiledNetwork net;
     net.lowered_ = std::make_unique<passes::LoweredProgram>(std::move(*lowered));
     net.jit_ = std::make_unique<llvmjit::KernelJit>();
-    auto updates = net.jit_->compile(net.lowered_->kernels);
-    net.sim_ = driver::make_simulation(net.lowered_->program, net.lowered_->kernels, updates);
+    const auto& lowered_program = *net.lowered_;
+    auto compiled = net.jit_->compile(lowered_program.kernels, lowered_program.synapse_kernels);
+    const driver::SynapseEventKernels synapses{lowered_program.synapse_kernels,
+                                               compiled.synapse_events, lowered_program.plastic};
+    net.sim_ = driver::make_simulation(lowered_program.program, lowered_program.kernels,
+                                       compiled.updates, &synapses);
     net.sim_->build();
     return net;
 }

@@ -15,6 +15,7 @@
 
 namespace {
 
+using nnc::test::h5py_python;
 using nnc::test::run_command;
 using nnc::test::run_nnc;
 using nnc::test::scratch_dir;
@@ -53,16 +54,6 @@ std::string units_of(hid_t file, const std::string& object) {
     H5Tclose(mem);
     H5Aclose(attr);
     return value;
-}
-
-std::string h5py_python() {
-    // Debian's python3-h5py lives with /usr/bin/python3, which a python3 earlier on PATH
-    // (pyenv, a virtualenv) may hide.
-    for (const char* candidate : {"python3", "/usr/bin/python3"})
-        if (std::system((std::string(candidate) + " -c 'import h5py' >/dev/null 2>&1").c_str()) ==
-            0)
-            return candidate;
-    return {};
 }
 
 TEST(StateRecording, VmSamplesInTheReportFollowTheClosedForm) {
