@@ -65,6 +65,12 @@ ir::ExprPtr with_range(const ir::ExprPtr& e, SourceRange range) {
 
 } // namespace
 
+Resolution NameScope::resolve_table(const ast::Expr& e) const {
+    const char* what = e.kind == ast::ExprKind::String ? "strings" : "arrays";
+    return Resolution::forbidden(fmt::format("{} exist only in a network's constants", what),
+                                 "a neuron's parameters and states are single numbers");
+}
+
 const std::vector<std::string>& math_function_names() {
     static const std::vector<std::string> names = [] {
         std::vector<std::string> v;
@@ -134,6 +140,10 @@ ir::ExprPtr ExprBuilder::build(const ast::Expr& e) {
         return logical(e);
     case ast::ExprKind::Call:
         return call(e);
+    case ast::ExprKind::Index:
+    case ast::ExprKind::Array:
+    case ast::ExprKind::String:
+        return table(e);
     }
     problem(e.range, "unsupported expression");
     return nullptr;
@@ -291,7 +301,25 @@ ir::ExprPtr ExprBuilder::logical(const ast::Expr& e) {
     return finish(e.op == "and" ? ir::Op::And : ir::Op::Or, {l, r}, Dimension::none(), e);
 }
 
+ir::ExprPtr ExprBuilder::table(const ast::Expr& e) {
+    Resolution r = scope_.resolve_table(e);
+    switch (r.kind) {
+    case Resolution::Kind::Found:
+        return with_range(r.expr, e.range);
+    case Resolution::Kind::Forbidden:
+        problem(e.range, r.message, r.hint);
+        return nullptr;
+    case Resolution::Kind::Poisoned:
+        return nullptr;
+    case Resolution::Kind::NotFound:
+        break;
+    }
+    problem(e.range, "a table cannot be used here");
+    return nullptr;
+}
+
 ir::ExprPtr ExprBuilder::call(const ast::Expr& e) {
+    if (e.name == "len" || e.name == "sum") return table(e);
     const MathFunction* fn = find_function(e.name);
     if (!fn) {
         std::string misplaced = misplaced_call(e.name);
