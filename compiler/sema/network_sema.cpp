@@ -169,7 +169,7 @@ private:
                               c && c->local ? "loop variable or local constant" : "constant",
                               range.var),
                   "give the loop variable a name of its own");
-            if (c) diags_.note(c->range, fmt::format("'{}' is defined here", range.var));
+            if (c) note(c->range, fmt::format("'{}' is defined here", range.var));
             return;
         }
         auto bound = [&](const ast::Expr& e, const char* what) -> std::optional<double> {
@@ -197,8 +197,13 @@ private:
     /// same mistake there is one mistake.
     void error(SourceRange at, const std::string& message, const std::string& hint = {}) {
         auto key = std::make_tuple(at.begin.file, at.begin.line, at.begin.col, message);
-        if (!reported_.insert(key).second) return;
-        diags_.error(at, message, hint);
+        shown_ = reported_.insert(key).second;
+        if (shown_) diags_.error(at, message, hint);
+    }
+
+    /// A note to the error just reported, shown only if that error was.
+    void note(SourceRange at, const std::string& message) {
+        if (shown_) diags_.note(at, message);
     }
 
     // ---- constants -----------------------------------------------------------------------
@@ -463,19 +468,16 @@ private:
     }
 
     void define(const ast::Binding& b, bool local = false) {
-        if (const Constant* first = find_constant(b.name)) {
-            error(b.name_range, fmt::format("constant '{}' is already defined", b.name),
-                  local ? "a `let` in a loop makes a new constant in each iteration; give it a "
-                          "name of its own"
-                        : "");
-            diags_.note(first->range, fmt::format("'{}' is first defined here", b.name));
-            return;
-        }
         if (local && let_items_.count(b.name)) {
             error(b.name_range,
                   fmt::format("the `let {}` in this loop hides the network's constant '{}'", b.name,
                               b.name),
                   "give it a name of its own");
+            return;
+        }
+        if (const Constant* first = find_constant(b.name)) {
+            error(b.name_range, fmt::format("constant '{}' is already defined", b.name));
+            note(first->range, fmt::format("'{}' is first defined here", b.name));
             return;
         }
         Constant c{b.name, {}, item_, b.name_range, false, local};
@@ -517,7 +519,7 @@ private:
     void simulate(const ast::Simulate& sim) {
         if (simulate_) {
             error(sim.range, "more than one `simulate` block");
-            diags_.note(simulate_->range, "the first `simulate` block is here");
+            note(simulate_->range, "the first `simulate` block is here");
             return;
         }
         simulate_ = &sim;
@@ -569,7 +571,7 @@ private:
                 error(b.name_range, fmt::format("unknown {} '{}'", what, b.name), hint);
             } else if (found[i]) {
                 error(b.name_range, fmt::format("'{}' is set twice", b.name));
-                diags_.note(found[i]->name_range, "first set here");
+                note(found[i]->name_range, "first set here");
             } else {
                 found[i] = &b;
             }
@@ -662,8 +664,8 @@ private:
         if (population_index_.count(*name)) {
             error(p.name_from_table ? p.name_from_table->range : p.name_range,
                   fmt::format("population '{}' is already declared", *name));
-            diags_.note(out_.populations[size_t(population_index_[*name])].range,
-                        "the first declaration is here");
+            note(out_.populations[size_t(population_index_[*name])].range,
+                 "the first declaration is here");
             return;
         }
         ir::Population pop;
@@ -697,7 +699,7 @@ private:
         for (const auto& b : p.overrides) {
             if (auto [it, inserted] = seen.try_emplace(b.name, b.name_range); !inserted) {
                 error(b.name_range, fmt::format("'{}' is set twice", b.name));
-                diags_.note(it->second, "first set here");
+                note(it->second, "first set here");
                 continue;
             }
             if (int i = m.find_parameter(b.name); i >= 0) {
@@ -1394,6 +1396,7 @@ private:
     std::vector<Constant> constants_;
     std::vector<Constant> locals_; ///< loop variables and `let`s of the loops being elaborated
     std::set<std::tuple<FileId, uint32_t, uint32_t, std::string>> reported_;
+    bool shown_ = false; ///< whether the last error was reported (not a repetition)
     std::map<std::string, size_t> constant_index_;
     std::map<std::string, size_t> let_items_;        ///< name -> item of its first `let`
     std::map<std::string, size_t> population_items_; ///< name -> item of its declaration
