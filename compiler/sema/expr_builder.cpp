@@ -35,7 +35,8 @@ const MathFunction* find_function(const std::string& name) {
 
 // Calls that mean something only as a whole value in the network layer.
 std::string misplaced_call(const std::string& callee) {
-    if (callee == "uniform" || callee == "normal")
+    if (callee == "uniform" || callee == "normal" || callee == "lognormal" ||
+        callee == "exponential")
         return fmt::format("`{}(...)` draws a value per neuron or connection; it can only be "
                            "the whole value of a population's state variable, or of a "
                            "projection's weight or delay",

@@ -72,6 +72,20 @@ bool is_call(const ast::Expr& e, const char* callee) {
     return e.kind == ast::ExprKind::Call && e.name == callee;
 }
 
+/// `uniform(...)`, `normal(...)`, `lognormal(...)`, `exponential(...)`: a value drawn per
+/// neuron or synapse.
+bool is_distribution(const ast::Expr& e) {
+    return is_call(e, "uniform") || is_call(e, "normal") || is_call(e, "lognormal") ||
+           is_call(e, "exponential");
+}
+
+/// The probability that a normal value lies within [v.low, v.high].
+double normal_share(const ir::ValueSpec& v) {
+    if (v.b == 0) return v.a >= v.low && v.a <= v.high ? 1.0 : 0.0;
+    const auto cdf = [&](double x) { return 0.5 * std::erfc(-(x - v.a) / (v.b * std::sqrt(2.0))); };
+    return cdf(v.high) - cdf(v.low);
+}
+
 bool is_whole(double v) {
     return std::isfinite(v) && v == std::floor(v);
 }
@@ -323,7 +337,7 @@ private:
     /// A number, by the expression builder (arithmetic, units, math functions), which comes
     /// back here for the table lookups inside it.
     std::optional<Quantity> evaluate_number(const ast::Expr& e) {
-        if (e.kind == ast::ExprKind::Call && (e.name == "uniform" || e.name == "normal")) {
+        if (is_distribution(e)) {
             error(e.range,
                   fmt::format("`{}(...)` is not allowed here: this value is one number", e.name),
                   "only a population's state variables and a projection's weight and delay can "
@@ -704,7 +718,7 @@ private:
             }
             if (int i = m.find_parameter(b.name); i >= 0) {
                 const auto& param = m.parameters[size_t(i)];
-                if (is_call(*b.value, "uniform") || is_call(*b.value, "normal")) {
+                if (is_distribution(*b.value)) {
                     error(b.value->range,
                           fmt::format("parameter '{}' has one value for the whole population",
                                       b.name),
@@ -771,43 +785,129 @@ private:
         }
     }
 
-    /// A number or `uniform(low, high)` / `normal(mean, sd)` of dimension `want`.
+    /// A number or a distribution of dimension `want`: `uniform(low, high)`, `normal(mean,
+    /// sd, low = L, high = H)` (redrawn outside [L, H]; both optional), `lognormal(mu,
+    /// sigma, unit = U)` (exp of a normal, in U) or `exponential(mean)`.
     std::optional<ir::ValueSpec> value_spec(const ast::Expr& e, const Dimension& want,
                                             const std::string& what, bool distributions) {
-        bool uniform = is_call(e, "uniform");
-        if (!distributions || !(uniform || is_call(e, "normal"))) {
+        using K = ir::ValueSpec::Kind;
+        if (!distributions || !is_distribution(e)) {
             auto q = evaluate_as(e, want, what);
             if (!q) return std::nullopt;
-            return ir::ValueSpec{ir::ValueSpec::Kind::Constant, q->value, 0.0};
+            return ir::ValueSpec{K::Constant, q->value, 0.0};
         }
-        std::vector<std::string> names = uniform ? std::vector<std::string>{"low", "high"}
-                                                 : std::vector<std::string>{"mean", "sd"};
-        auto args = call_arguments(e, names);
+        const std::string& f = e.name;
+        std::vector<std::string> names;
+        size_t required = 2, positional = 2;
+        if (f == "uniform") names = {"low", "high"};
+        if (f == "normal") names = {"mean", "sd", "low", "high"};
+        if (f == "lognormal") names = {"mu", "sigma", "unit"}, positional = 3;
+        if (f == "exponential") names = {"mean"}, required = 1, positional = 1;
+        auto args = call_arguments(e, names, positional);
         if (!args) return std::nullopt;
-        bool ok = true;
-        for (size_t i = 0; i < 2; ++i) {
-            if (!(*args)[i]) {
-                error(e.range, fmt::format("`{}` needs two arguments: {}({}, {})", e.name, e.name,
-                                           names[0], names[1]));
+        for (size_t i = 0; i < required; ++i) {
+            if ((*args)[i]) continue;
+            error(e.range, fmt::format("`{}` needs {}: {}({})", f,
+                                       required == 1 ? "its " + names[0]
+                                                     : fmt::format("{} and {}", names[0], names[1]),
+                                       f,
+                                       join_names(std::vector<std::string>(
+                                           names.begin(), names.begin() + long(required)))));
+            return std::nullopt;
+        }
+        const auto arg = [&](size_t i) { return (*args)[i]; };
+        if (f == "uniform") {
+            auto a = evaluate_as(*arg(0), want, what);
+            auto b = evaluate_as(*arg(1), want, what);
+            if (!a || !b) return std::nullopt;
+            if (a->value > b->value) {
+                error(e.range,
+                      fmt::format("uniform(low, high) needs low <= high, but {} > {}",
+                                  quantity_text(a->value, want), quantity_text(b->value, want)));
                 return std::nullopt;
             }
+            return ir::ValueSpec{K::Uniform, a->value, b->value};
         }
-        auto a = evaluate_as(*(*args)[0], want, what);
-        auto b = evaluate_as(*(*args)[1], want, what);
-        if (!a || !b) return std::nullopt;
-        if (uniform && a->value > b->value) {
+        if (f == "exponential") {
+            auto m = evaluate_as(*arg(0), want, what);
+            if (!m) return std::nullopt;
+            if (!(m->value > 0)) {
+                error(arg(0)->range, "the mean of an exponential distribution must be positive");
+                return std::nullopt;
+            }
+            return ir::ValueSpec{K::Exponential, m->value, 0.0};
+        }
+        if (f == "lognormal") return lognormal(e, *args, want, what);
+        // normal
+        auto a = evaluate_as(*arg(0), want, what);
+        auto b = evaluate_as(*arg(1), want, what);
+        std::optional<Quantity> low, high;
+        if (arg(2)) low = evaluate_as(*arg(2), want, "the low bound");
+        if (arg(3)) high = evaluate_as(*arg(3), want, "the high bound");
+        if (!a || !b || (arg(2) && !low) || (arg(3) && !high)) return std::nullopt;
+        if (b->value < 0) {
+            error(arg(1)->range, "the standard deviation must not be negative");
+            return std::nullopt;
+        }
+        ir::ValueSpec v{K::Normal, a->value, b->value};
+        if (low) v.low = low->value;
+        if (high) v.high = high->value;
+        if (v.low > v.high) {
+            error(e.range, fmt::format("normal(...) needs low <= high, but {} > {}",
+                                       quantity_text(v.low, want), quantity_text(v.high, want)));
+            return std::nullopt;
+        }
+        // Values outside [low, high] are redrawn: refuse bounds that keep almost nothing, as
+        // the runtime does, but here with the place to fix.
+        if (normal_share(v) < 1e-6) {
+            std::string bounds = !std::isfinite(v.high) ? "above " + quantity_text(v.low, want)
+                                 : !std::isfinite(v.low)
+                                     ? "below " + quantity_text(v.high, want)
+                                     : fmt::format("within [{}, {}]", quantity_text(v.low, want),
+                                                   quantity_text(v.high, want));
             error(e.range,
-                  fmt::format("uniform(low, high) needs low <= high, but {} > {}",
-                              quantity_text(a->value, want), quantity_text(b->value, want)));
-            ok = false;
+                  fmt::format("normal({}, {}) has almost no values {}: they would be redrawn "
+                              "without end",
+                              quantity_text(v.a, want), quantity_text(v.b, want), bounds),
+                  "the bounds should keep a fair part of the distribution around its mean");
+            return std::nullopt;
         }
-        if (!uniform && b->value < 0) {
-            error((*args)[1]->range, "the standard deviation must not be negative");
-            ok = false;
+        return v;
+    }
+
+    /// `lognormal(mu, sigma, unit = U)`: exp(mu + sigma Z) U, with mu and sigma those of the
+    /// underlying normal (NEST's and PyNN's parameters); U is required for a value with a
+    /// dimension, and folded into mu as its logarithm in canonical units.
+    std::optional<ir::ValueSpec> lognormal(const ast::Expr& e,
+                                           const std::vector<const ast::Expr*>& args,
+                                           const Dimension& want, const std::string& what) {
+        auto mu = evaluate_as(*args[0], Dimension::none(), "mu (of the underlying normal)");
+        auto sigma = evaluate_as(*args[1], Dimension::none(), "sigma (of the underlying normal)");
+        if (!mu || !sigma) return std::nullopt;
+        if (sigma->value < 0) {
+            error(args[1]->range, "sigma must not be negative");
+            return std::nullopt;
         }
-        if (!ok) return std::nullopt;
-        return ir::ValueSpec{uniform ? ir::ValueSpec::Kind::Uniform : ir::ValueSpec::Kind::Normal,
-                             a->value, b->value};
+        double unit = 1.0;
+        if (args[2]) {
+            auto u = evaluate_as(*args[2], want, what);
+            if (!u) return std::nullopt;
+            if (!(u->value > 0)) {
+                error(args[2]->range, "the unit of a lognormal distribution must be positive");
+                return std::nullopt;
+            }
+            unit = u->value;
+        } else if (!want.dimensionless()) {
+            error(e.range,
+                  fmt::format("lognormal(mu, sigma) draws plain numbers, but {} is {}", what,
+                              dimension_text(want)),
+                  fmt::format("say in which unit mu and sigma are meant: `lognormal({}, {}, unit "
+                              "= {})`",
+                              number_text(mu->value), number_text(sigma->value), want.unit_name()));
+            return std::nullopt;
+        }
+        return ir::ValueSpec{ir::ValueSpec::Kind::LogNormal, mu->value + std::log(unit),
+                             sigma->value};
     }
 
     /// The arguments of a call by parameter name (positional ones in the order of `names`);
@@ -826,7 +926,10 @@ private:
                     error(call.args[i]->range,
                           fmt::format("too many arguments for `{}`", call.name),
                           names.empty() ? fmt::format("`{}()` takes no arguments", call.name)
-                                        : "it takes: " + join_names(names));
+                          : next < names.size()
+                              ? fmt::format("it takes: {}; give {} by name, as in `{} = ...`",
+                                            join_names(names), names[next], names[next])
+                              : "it takes: " + join_names(names));
                     ok = false;
                     continue;
                 }
@@ -1126,7 +1229,10 @@ private:
         out.delay = ir::ValueSpec{ir::ValueSpec::Kind::Constant, dt, 0.0};
         if (delay) {
             if (auto d = value_spec(*delay->value, dims::time, "a delay", true)) {
-                double shortest = d->a; // constant, lowest or mean
+                using K = ir::ValueSpec::Kind;
+                // The constant, the lowest or the mean.
+                const double shortest =
+                    d->kind == K::LogNormal ? std::exp(d->a + d->b * d->b / 2) : d->a;
                 if (shortest < dt * (1 - 1e-12)) {
                     std::string what = d->kind == ir::ValueSpec::Kind::Constant ? "delay"
                                        : d->kind == ir::ValueSpec::Kind::Uniform
@@ -1136,12 +1242,14 @@ private:
                           fmt::format("{} {} ms is shorter than the time step {} ms", what,
                                       number_text(shortest), number_text(dt)),
                           "a spike needs at least one time step to arrive");
-                } else if (double longest = d->kind == ir::ValueSpec::Kind::Uniform ? d->b : d->a;
+                } else if (double longest = d->kind == K::Uniform ? d->b
+                                            : d->kind == K::Normal && std::isfinite(d->high)
+                                                ? d->high
+                                                : shortest;
                            std::round(longest / dt) > double(ir::max_delay_steps)) {
                     error(delay->value->range,
                           fmt::format("{} {} ms is {} time steps; at most {} are supported",
-                                      d->kind == ir::ValueSpec::Kind::Uniform ? "the longest delay"
-                                                                              : "a delay of",
+                                      d->kind == K::Uniform ? "the longest delay" : "a delay of",
                                       number_text(longest), number_text(std::round(longest / dt)),
                                       ir::max_delay_steps),
                           fmt::format("with dt = {} ms, delays reach up to {} ms", number_text(dt),

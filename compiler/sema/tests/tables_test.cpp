@@ -2,6 +2,8 @@
 // arrays, len/sum, and the math library in `let`s.
 #include "sema_test_util.h"
 
+#include <cmath>
+
 using namespace nnc;
 using nnc::sema_test::contains;
 using nnc::sema_test::Sema;
@@ -162,4 +164,93 @@ TEST(TablesErrors, TablesInANeuronAreRefused) {
     Sema s;
     EXPECT_FALSE(s.analyse("neuron n { parameters { a = [1, 2] } }"));
     EXPECT_TRUE(contains(s.text(), "arrays exist only in a network's constants"));
+}
+
+// ---- distributions ------------------------------------------------------------------------
+
+TEST(Distributions, LogNormalExponentialAndClippedNormal) {
+    Sema s;
+    auto p = s.analyse(net(R"(    population P = iaf_psc_exp[10] {
+        V_m  = normal(-58 mV, 10 mV, low = -70 mV, high = -50 mV)
+        I_ex = exponential(mean = 5 pA)
+        I_in = lognormal(mu = 1, sigma = 0.5, unit = nA)
+    }
+    project P -> P {
+        connect = all_to_all(); weight = lognormal(4.475, 0.1, unit = pA)
+        delay = normal(1.5 ms, 0.75 ms, low = 0.1 ms); receptor = exc
+    }
+    project P -> P { connect = all_to_all(); weight = 1 pA; delay = exponential(2 ms); receptor = exc })"),
+                       iaf);
+    ASSERT_TRUE(p) << s.text();
+    using K = ir::ValueSpec::Kind;
+    const auto& pop = p->network->populations[0];
+    const auto& model = p->models.at(size_t(pop.model));
+    const auto& v = pop.initial.at(size_t(model.find_state("V_m")));
+    EXPECT_EQ(v.kind, K::Normal);
+    EXPECT_DOUBLE_EQ(v.low, -70);
+    EXPECT_DOUBLE_EQ(v.high, -50);
+    const auto& ex = pop.initial.at(size_t(model.find_state("I_ex")));
+    EXPECT_EQ(ex.kind, K::Exponential);
+    EXPECT_DOUBLE_EQ(ex.a, 5);
+    // exp(mu + sigma Z) nA = exp(mu + log(1000) + sigma Z) pA
+    const auto& in = pop.initial.at(size_t(model.find_state("I_in")));
+    EXPECT_EQ(in.kind, K::LogNormal);
+    EXPECT_NEAR(in.a, 1 + std::log(1000.0), 1e-12);
+    EXPECT_DOUBLE_EQ(in.b, 0.5);
+    const auto& pr = p->network->projections;
+    EXPECT_EQ(pr[0].weight.kind, K::LogNormal);
+    EXPECT_DOUBLE_EQ(pr[0].weight.a, 4.475);
+    EXPECT_EQ(pr[0].delay.kind, K::Normal);
+    EXPECT_DOUBLE_EQ(pr[0].delay.low, 0.1);
+    EXPECT_TRUE(std::isinf(pr[0].delay.high));
+    EXPECT_EQ(pr[1].delay.kind, K::Exponential);
+}
+
+TEST(DistributionsErrors, LogNormalOfAQuantityNeedsItsUnit) {
+    Sema s;
+    EXPECT_FALSE(s.analyse(net(R"(    population P = iaf_psc_exp[10]
+    project P -> P { connect = all_to_all(); weight = lognormal(4.475, 0.1); receptor = exc })"),
+                           iaf));
+    EXPECT_TRUE(contains(s.text(), "3:55: error: lognormal(mu, sigma) draws plain numbers, but "
+                                   "the weight of receptor 'exc' of neuron 'iaf_psc_exp' is pA"));
+    EXPECT_TRUE(contains(s.text(), "`lognormal(4.475, 0.1, unit = pA)`"));
+}
+
+TEST(DistributionsErrors, ClippedNormalThatKeepsAlmostNothing) {
+    Sema s;
+    EXPECT_FALSE(s.analyse(net(R"(    population P = iaf_psc_exp[10] {
+        V_m = normal(-58 mV, 1 mV, low = -40 mV)
+    })"),
+                           iaf));
+    EXPECT_TRUE(contains(s.text(), "normal(-58 mV, 1 mV) has almost no values above -40 mV: they "
+                                   "would be redrawn without end"));
+}
+
+TEST(DistributionsErrors, BoundsByNameAndInOrder) {
+    Sema s;
+    EXPECT_FALSE(s.analyse(net(R"(    population P = iaf_psc_exp[10] {
+        V_m = normal(-58 mV, 1 mV, -60 mV)
+        I_ex = normal(0 pA, 1 pA, low = 2 pA, high = 1 pA)
+        I_in = exponential(-1 pA)
+    })"),
+                           iaf));
+    EXPECT_TRUE(contains(s.text(), "too many arguments for `normal`"));
+    EXPECT_TRUE(contains(s.text(), "give low by name, as in `low = ...`"));
+    EXPECT_TRUE(contains(s.text(), "normal(...) needs low <= high, but 2 pA > 1 pA"));
+    EXPECT_TRUE(contains(s.text(), "the mean of an exponential distribution must be positive"));
+}
+
+TEST(DistributionsErrors, NotForParameters) {
+    Sema s;
+    EXPECT_FALSE(
+        s.analyse(net("    population P = iaf_psc_exp[10] { tau_m = exponential(10 ms) }"), iaf));
+    EXPECT_TRUE(contains(s.text(), "parameter 'tau_m' has one value for the whole population"));
+}
+
+TEST(DistributionsErrors, MeanDelayOfALogNormalBelowTheTimeStep) {
+    Sema s;
+    EXPECT_FALSE(s.analyse(net(R"(    population P = iaf_psc_exp[10]
+    project P -> P { connect = all_to_all(); weight = 1 pA; delay = lognormal(-5, 0.1, unit = ms); receptor = exc })"),
+                           iaf));
+    EXPECT_TRUE(contains(s.text(), "the mean delay 0.00677"));
 }
