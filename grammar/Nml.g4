@@ -85,15 +85,34 @@ networkDecl
 
 networkItem
     : LET binding                                                           # letItem
-    | POPULATION name=ID ASSIGN model=ID LBRACK size=expr RBRACK
+    | POPULATION name=populationName ASSIGN model=ID LBRACK size=expr RBRACK
       bindingBlock?                                                         # populationItem
-    | PROJECT source=ID ARROW target=ID bindingBlock                        # projectItem
-    | STIMULATE target=ID WITH generator=expr stimulusOption*               # stimulateItem
-    | RECORD what+=ID (COMMA what+=ID)* OF target=ID
-      (LBRACK first=expr COLON last=expr RBRACK)?
+    | PROJECT source=populationSet ARROW target=populationSet bindingBlock  # projectItem
+    | STIMULATE target=populationSet WITH generator=expr stimulusOption*    # stimulateItem
+    | RECORD what+=ID (COMMA what+=ID)* OF target=populationSet
       (every=ID interval=expr)?                                             # recordItem
     | SIMULATE bindingBlock                                                 # simulateItem
+    | FOR loopRange (COMMA loopRange)* LBRACE networkItem* RBRACE           # forItem
     | SEMI                                                                  # emptyNetworkItem
+    ;
+
+// `i in 0..8`: the whole numbers from 0 up to, not including, 8.
+loopRange
+    : var=ID IN first=expr DOTDOT last=expr
+    ;
+
+// `E`, or a name picked from a table of strings: `names[i]`.
+populationName
+    : name=ID (LBRACK index+=expr RBRACK)*
+    ;
+
+// `E`, `names[pre]`, `E[0:100]`, `E + I`: populations, slices of them and their unions.
+populationSet
+    : populationTerm (PLUS populationTerm)*
+    ;
+
+populationTerm
+    : name=ID (LBRACK index+=expr RBRACK)* (LBRACK first=expr COLON last=expr RBRACK)?
     ;
 
 // `weight J`, `receptor exc`, `into I_stim`: any name followed by a value; sema checks them.
@@ -165,9 +184,12 @@ exponent
 primary
     : value=NUMBER unit=ID?                    # quantity
     | callee=ID LPAREN argumentList? RPAREN    # call
+    | name=ID (LBRACK index+=expr RBRACK)+     # indexed
     | name=ID                                  # name
     | value=(TRUE | FALSE)                     # bool
     | LPAREN expr RPAREN                       # parens
+    | LBRACK (expr (COMMA expr)* COMMA?)? RBRACK # arrayLiteral
+    | value=STRING                             # text
     ;
 
 argumentList
@@ -204,6 +226,8 @@ OF         : 'of';
 SIMULATE   : 'simulate';
 SYNAPSE    : 'synapse';
 DELIVER    : 'deliver';
+FOR        : 'for';
+IN         : 'in';
 AND        : 'and';
 OR         : 'or';
 NOT        : 'not';
@@ -214,6 +238,7 @@ PLUS_ASSIGN  : '+=';
 MINUS_ASSIGN : '-=';
 TIMES_ASSIGN : '*=';
 ARROW        : '->';
+DOTDOT       : '..';
 LE           : '<=';
 GE           : '>=';
 EQ           : '==';
@@ -238,8 +263,10 @@ COLON        : ':';
 PRIME        : '\'';
 
 // `10`, `0.5`, `1e-3`, `2.5E+2`, `.5`, `1.`; a unit is a separate ID token.
+// `0..8` is 0, `..`, 8: a '.' right before another '.' does not belong to the number.
 NUMBER
-    : DIGITS ('.' DIGITS?)? EXPONENT?
+    : DIGITS ('.' DIGITS)? EXPONENT?
+    | DIGITS '.' {_input->LA(1) != '.'}? EXPONENT?
     | '.' DIGITS EXPONENT?
     ;
 

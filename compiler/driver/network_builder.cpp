@@ -17,7 +17,11 @@ nncrt::Distribution distribution(const ir::ValueSpec& v) {
     case ir::ValueSpec::Kind::Uniform:
         return nncrt::Distribution::uniform(v.a, v.b);
     case ir::ValueSpec::Kind::Normal:
-        return nncrt::Distribution::normal(v.a, v.b);
+        return nncrt::Distribution::normal_clipped(v.a, v.b, v.low, v.high);
+    case ir::ValueSpec::Kind::LogNormal:
+        return nncrt::Distribution::lognormal(v.a, v.b);
+    case ir::ValueSpec::Kind::Exponential:
+        return nncrt::Distribution::exponential(v.a);
     }
     throw std::logic_error("unknown value kind");
 }

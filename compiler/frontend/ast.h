@@ -23,8 +23,11 @@ enum class ExprKind {
     Binary,  ///< op: "+", "-", "*", "/", "^"
     Compare, ///< op: "<", "<=", ">", ">=", "==", "!="
     Logical, ///< op: "and", "or"
-    Call, ///< `callee(args...)`; arguments may be named (`fixed_indegree(100, autapses = false)`)
-    Bool, ///< `true` / `false` (number = 1 or 0)
+    Call,   ///< `callee(args...)`; arguments may be named (`fixed_indegree(100, autapses = false)`)
+    Bool,   ///< `true` / `false` (number = 1 or 0)
+    Index,  ///< `table[i]`: args[0] the table (a Name or an Index), args[1] the index
+    Array,  ///< `[a, b, c]`: args are the elements
+    String, ///< `"L23E"`: name holds the text, without quotes
 };
 
 struct Expr {
@@ -145,10 +148,23 @@ struct Let {
     Binding binding;
 };
 
-/// `population E = iaf_psc_delta[N_E] { tau_m = 20 ms; V_m = uniform(0 mV, 20 mV) }`
-struct Population {
-    std::string name;
+/// A population where an item names one: `E`, `names[i]` (the name taken from a table of
+/// strings), either followed by a slice of its neurons, `E[0:100]`.
+struct PopulationRef {
+    std::string name; ///< the name as written (`E`), or the table (`names`)
     SourceRange name_range;
+    ExprPtr name_from_table; ///< `names[i]`: an Index expression; null for a plain name
+    ExprPtr first, last;     ///< the slice `[first:last]` (half-open), or null
+    SourceRange slice_range;
+    SourceRange range;
+};
+
+/// `population E = iaf_psc_delta[N_E] { tau_m = 20 ms; V_m = uniform(0 mV, 20 mV) }`
+/// `population names[i] = iaf_psc_exp[N[i]]`
+struct Population {
+    std::string name; ///< as written; for `names[i]` the table's name
+    SourceRange name_range;
+    ExprPtr name_from_table; ///< `names[i]`: an Index expression; null for a plain name
     std::string model;
     SourceRange model_range;
     ExprPtr size;
@@ -157,11 +173,10 @@ struct Population {
 };
 
 /// `project E -> I { connect = fixed_indegree(C_E); weight = J; delay = D; receptor = exc }`
+/// The source and target are unions of one or more populations or slices (`E + I`).
 struct Projection {
-    std::string source;
-    SourceRange source_range;
-    std::string target;
-    SourceRange target_range;
+    std::vector<PopulationRef> source;
+    std::vector<PopulationRef> target;
     std::vector<Binding> settings;
     SourceRange range;
 };
@@ -170,8 +185,7 @@ struct Projection {
 /// `stimulate E with dc(amplitude = 376 pA) into I_stim`
 /// Each option is `word expr` (weight, receptor, into, ...), checked by sema.
 struct Stimulus {
-    std::string target;
-    SourceRange target_range;
+    std::vector<PopulationRef> target;
     ExprPtr generator; ///< a Call
     std::vector<Binding> options;
     SourceRange range;
@@ -184,10 +198,7 @@ struct Record {
         SourceRange range;
     };
     std::vector<Variable> what;
-    std::string target; ///< population name, or "all"
-    SourceRange target_range;
-    ExprPtr first, last; ///< the slice `[first:last]` (half-open), or null
-    SourceRange slice_range;
+    std::vector<PopulationRef> target; ///< populations or slices, or the one name "all"
     std::string every_word; ///< the word before the interval, which sema checks is `every`
     SourceRange every_range;
     ExprPtr interval; ///< sampling interval, or null (every step)
@@ -200,7 +211,25 @@ struct Simulate {
     SourceRange range;
 };
 
-using NetworkItem = std::variant<Let, Population, Projection, Stimulus, Record, Simulate>;
+struct Loop;
+using NetworkItem =
+    std::variant<Let, Population, Projection, Stimulus, Record, Simulate, std::unique_ptr<Loop>>;
+
+/// `i in 0..8`: i = 0, 1, ..., 7.
+struct LoopRange {
+    std::string var;
+    SourceRange var_range;
+    ExprPtr first, last; ///< last is excluded
+    SourceRange range;
+};
+
+/// `for post in 0..8, pre in 0..8 { ...items... }`: the body once for each combination of
+/// values, the last range varying fastest.
+struct Loop {
+    std::vector<LoopRange> ranges;
+    std::vector<NetworkItem> body;
+    SourceRange range;
+};
 
 struct Network {
     std::string name;

@@ -75,24 +75,31 @@ ast::Import AstBuilder::import(NmlParser::ImportDeclContext* ctx) {
     ast::Import result;
     result.range = range(ctx);
     result.path_range = range(ctx->path);
-    std::string raw = text(ctx->path);
-    // Strip the quotes and undo the escapes `\"` and `\\` (the only two a path needs).
+    result.path = unquote(ctx->path, "write '/' to separate directories");
+    return result;
+}
+
+// Strips the quotes and undoes the escapes `\"` and `\\` (the only two a string has).
+std::string AstBuilder::unquote(const antlr4::Token* token, const char* hint) {
+    std::string raw = text(token);
+    std::string result;
+    SourceRange token_range = range(token);
     std::string_view body =
         raw.size() >= 2 ? std::string_view(raw).substr(1, raw.size() - 2) : std::string_view();
     for (size_t i = 0; i < body.size(); ++i) {
         if (body[i] == '\\' && i + 1 < body.size()) {
             char next = body[++i];
             if (next != '"' && next != '\\') {
-                SourceRange at = result.path_range;
+                SourceRange at = token_range;
                 at.begin.col += static_cast<uint32_t>(i); // the backslash, after the quote
                 at.end = at.begin;
                 at.end.col += 1;
                 error(at, fmt::format("unknown escape sequence '\\{}' in a string", next),
-                      "only \\\" and \\\\ are escapes; write '/' to separate directories");
+                      fmt::format("only \\\" and \\\\ are escapes; {}", hint));
             }
-            result.path += next;
+            result += next;
         } else {
-            result.path += body[i];
+            result += body[i];
         }
     }
     return result;
@@ -287,8 +294,11 @@ std::optional<ast::NetworkItem> AstBuilder::network_item(NmlParser::NetworkItemC
     }
     if (auto* pop = dynamic_cast<NmlParser::PopulationItemContext*>(ctx)) {
         ast::Population result;
-        result.name = text(pop->name);
-        result.name_range = range(pop->name);
+        auto* name = pop->name;
+        result.name = text(name->name);
+        result.name_range = range(name->name);
+        if (!name->index.empty())
+            result.name_from_table = table_lookup(name->name, name->index).expr;
         result.model = text(pop->model);
         result.model_range = range(pop->model);
         result.size = expression(pop->size);
@@ -298,18 +308,15 @@ std::optional<ast::NetworkItem> AstBuilder::network_item(NmlParser::NetworkItemC
     }
     if (auto* project = dynamic_cast<NmlParser::ProjectItemContext*>(ctx)) {
         ast::Projection result;
-        result.source = text(project->source);
-        result.source_range = range(project->source);
-        result.target = text(project->target);
-        result.target_range = range(project->target);
+        result.source = population_set(project->source);
+        result.target = population_set(project->target);
         result.settings = bindings(project->bindingBlock());
         result.range = range(project);
         return result;
     }
     if (auto* stim = dynamic_cast<NmlParser::StimulateItemContext*>(ctx)) {
         ast::Stimulus result;
-        result.target = text(stim->target);
-        result.target_range = range(stim->target);
+        result.target = population_set(stim->target);
         result.generator = expression(stim->generator);
         if (result.generator && result.generator->kind != ExprKind::Call)
             error(range(stim->generator), "expected a generator call after 'with'",
@@ -329,14 +336,7 @@ std::optional<ast::NetworkItem> AstBuilder::network_item(NmlParser::NetworkItemC
         ast::Record result;
         for (auto* w : record->what)
             result.what.push_back({text(w), range(w)});
-        result.target = text(record->target);
-        result.target_range = range(record->target);
-        if (record->first) {
-            result.first = expression(record->first);
-            result.last = expression(record->last);
-            result.slice_range = {range(record->LBRACK()->getSymbol()).begin,
-                                  range(record->RBRACK()->getSymbol()).end};
-        }
+        result.target = population_set(record->target);
         if (record->every) {
             result.every_word = text(record->every);
             result.every_range = range(record->every);
@@ -345,6 +345,22 @@ std::optional<ast::NetworkItem> AstBuilder::network_item(NmlParser::NetworkItemC
         result.range = range(record);
         return result;
     }
+    if (auto* loop = dynamic_cast<NmlParser::ForItemContext*>(ctx)) {
+        auto result = std::make_unique<ast::Loop>();
+        for (auto* r : loop->loopRange()) {
+            ast::LoopRange lr;
+            lr.var = text(r->var);
+            lr.var_range = range(r->var);
+            lr.first = expression(r->first);
+            lr.last = expression(r->last);
+            lr.range = range(r);
+            result->ranges.push_back(std::move(lr));
+        }
+        for (auto* item : loop->networkItem())
+            if (auto built = network_item(item)) result->body.push_back(std::move(*built));
+        result->range = range(loop);
+        return ast::NetworkItem(std::move(result));
+    }
     if (auto* simulate = dynamic_cast<NmlParser::SimulateItemContext*>(ctx)) {
         ast::Simulate result;
         result.settings = bindings(simulate->bindingBlock());
@@ -352,6 +368,49 @@ std::optional<ast::NetworkItem> AstBuilder::network_item(NmlParser::NetworkItemC
         return result;
     }
     return std::nullopt; // `;`
+}
+
+std::vector<ast::PopulationRef> AstBuilder::population_set(NmlParser::PopulationSetContext* ctx) {
+    std::vector<ast::PopulationRef> result;
+    if (!ctx) return result;
+    for (auto* term : ctx->populationTerm()) {
+        ast::PopulationRef ref;
+        ref.name = text(term->name);
+        ref.name_range = range(term->name);
+        if (!term->index.empty()) ref.name_from_table = table_lookup(term->name, term->index).expr;
+        if (term->first) {
+            ref.first = expression(term->first);
+            ref.last = expression(term->last);
+            auto brackets = term->LBRACK();
+            ref.slice_range = {range(brackets.back()->getSymbol()).begin,
+                               range(term->RBRACK().back()->getSymbol()).end};
+        }
+        ref.range = range(term);
+        result.push_back(std::move(ref));
+    }
+    return result;
+}
+
+// `table[i][j]` as nested Index expressions.
+AstBuilder::Built AstBuilder::table_lookup(const antlr4::Token* table,
+                                           const std::vector<NmlParser::ExprContext*>& indices) {
+    auto e = std::make_unique<ast::Expr>();
+    e->kind = ExprKind::Name;
+    e->name = text(table);
+    e->range = range(table);
+    unsigned depth = 1;
+    for (auto* index : indices) {
+        auto indexed = std::make_unique<ast::Expr>();
+        indexed->kind = ExprKind::Index;
+        indexed->range = {e->range.begin, range(index->getStop()).end};
+        indexed->range.end.col += 1; // the closing bracket
+        Built i = expr(index);
+        depth = std::max(depth, i.depth) + 1;
+        indexed->args.push_back(std::move(e));
+        indexed->args.push_back(std::move(i.expr));
+        e = std::move(indexed);
+    }
+    return limit_depth({std::move(e), depth});
 }
 
 // ---------------------------------------------------------------------------------------
@@ -559,6 +618,26 @@ AstBuilder::Built AstBuilder::primary(NmlParser::PrimaryContext* ctx) {
             }
         }
         return limit_depth({std::move(e), depth + 1});
+    }
+    if (auto* indexed = dynamic_cast<NmlParser::IndexedContext*>(ctx)) {
+        Built built = table_lookup(indexed->name, indexed->index);
+        if (built.expr) built.expr->range = range(ctx);
+        return built;
+    }
+    if (auto* array = dynamic_cast<NmlParser::ArrayLiteralContext*>(ctx)) {
+        e->kind = ExprKind::Array;
+        unsigned depth = 0;
+        for (auto* element : array->expr()) {
+            Built built = expr(element);
+            depth = std::max(depth, built.depth);
+            e->args.push_back(std::move(built.expr));
+        }
+        return limit_depth({std::move(e), depth + 1});
+    }
+    if (auto* string = dynamic_cast<NmlParser::TextContext*>(ctx)) {
+        e->kind = ExprKind::String;
+        e->name = unquote(string->value, "a string holds a name");
+        return {std::move(e), 1};
     }
     if (auto* parens = dynamic_cast<NmlParser::ParensContext*>(ctx)) {
         // Parentheses make no node; the inner expression's range grows to include them so

@@ -82,6 +82,10 @@ private:
     ast::Binding binding(grammar::NmlParser::BindingContext* ctx);
     std::vector<ast::Statement> block(grammar::NmlParser::BlockContext* ctx);
     std::optional<ast::Statement> statement(grammar::NmlParser::StatementContext* ctx);
+    std::vector<ast::PopulationRef> population_set(grammar::NmlParser::PopulationSetContext* ctx);
+    Built table_lookup(const antlr4::Token* table,
+                       const std::vector<grammar::NmlParser::ExprContext*>& indices);
+    std::string unquote(const antlr4::Token* token, const char* hint);
 
     ast::ExprPtr expression(grammar::NmlParser::ExprContext* ctx);
     Built expr(grammar::NmlParser::ExprContext* ctx);

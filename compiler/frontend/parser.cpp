@@ -362,7 +362,6 @@ Token* child_token(ParserRuleContext* ctx, size_t type) {
 /// What owns the braces of a BindingBlock or Block: "'parameters'", "population 'E'",
 /// "'on spike exc'", ...
 std::string owner_of_braces(antlr4::tree::ParseTree* owner, std::string_view source) {
-    auto name = [&](Token* token) { return token ? quote(token_text(source, token)) : "?"; };
     auto bare = [&](Token* token) { return token ? std::string(token_text(source, token)) : "?"; };
     if (dynamic_cast<NmlParser::ParametersBlockContext*>(owner) ||
         dynamic_cast<NmlParser::SynapseParametersBlockContext*>(owner))
@@ -374,9 +373,10 @@ std::string owner_of_braces(antlr4::tree::ParseTree* owner, std::string_view sou
         return fmt::format("'on {}'", bare(c->event));
     if (dynamic_cast<NmlParser::SimulateItemContext*>(owner)) return "'simulate'";
     if (auto* c = dynamic_cast<NmlParser::PopulationItemContext*>(owner))
-        return "population " + name(c->name);
+        return "population " + (c->name ? quote(context_text(source, c->name)) : "?");
     if (auto* c = dynamic_cast<NmlParser::ProjectItemContext*>(owner))
-        return fmt::format("'project {} -> {}'", bare(c->source), bare(c->target));
+        return fmt::format("'project {} -> {}'", c->source ? context_text(source, c->source) : "?",
+                           c->target ? context_text(source, c->target) : "?");
     if (auto* c = dynamic_cast<NmlParser::ReceptorHandlerContext*>(owner))
         return fmt::format("'on spike {}'", bare(c->name));
     if (auto* c = dynamic_cast<NmlParser::ThresholdHandlerContext*>(owner))
@@ -482,11 +482,13 @@ std::string describe_expected(const antlr4::misc::IntervalSet& set,
     bool operators = has(NmlParser::STAR) && has(NmlParser::SLASH) && has(NmlParser::CARET);
     if (expression)
         drop({NmlParser::ID, NmlParser::NUMBER, NmlParser::LPAREN, NmlParser::MINUS,
-              NmlParser::PLUS, NmlParser::NOT, NmlParser::TRUE, NmlParser::FALSE});
+              NmlParser::PLUS, NmlParser::NOT, NmlParser::TRUE, NmlParser::FALSE, NmlParser::STRING,
+              NmlParser::LBRACK});
     if (operators)
         drop({NmlParser::OR, NmlParser::AND, NmlParser::LT, NmlParser::LE, NmlParser::GT,
               NmlParser::GE, NmlParser::EQ, NmlParser::NE, NmlParser::PLUS, NmlParser::MINUS,
-              NmlParser::STAR, NmlParser::SLASH, NmlParser::CARET, NmlParser::LPAREN});
+              NmlParser::STAR, NmlParser::SLASH, NmlParser::CARET, NmlParser::LPAREN,
+              NmlParser::LBRACK});
     if (types.size() > 1 || expression || operators) drop({NmlParser::SEMI});
 
     // Kinds of token first ("a name or '}'"), then literal tokens, then the open-ended.
@@ -541,6 +543,7 @@ bool starts_item(size_t type) {
     case NmlParser::STIMULATE:
     case NmlParser::RECORD:
     case NmlParser::SIMULATE:
+    case NmlParser::FOR:
         return true;
     default:
         return false;

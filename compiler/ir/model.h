@@ -8,6 +8,7 @@
 #include "ir/expr.h"
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -144,10 +145,14 @@ struct SynapseModel {
 
 /// A number or a distribution to draw per element, in canonical units.
 struct ValueSpec {
-    enum class Kind { Constant, Uniform, Normal };
+    /// Normal is redrawn until low <= x <= high; LogNormal is exp(normal(a, b)) with a in
+    /// canonical units (the log of the unit folded in); Exponential has mean a.
+    enum class Kind { Constant, Uniform, Normal, LogNormal, Exponential };
     Kind kind = Kind::Constant;
-    double a = 0.0; ///< constant | low | mean
-    double b = 0.0; ///< high | standard deviation
+    double a = 0.0;                                        ///< constant | low | mean | mu | mean
+    double b = 0.0;                                        ///< high | standard deviation | sigma
+    double low = -std::numeric_limits<double>::infinity(); ///< Normal: redrawn below
+    double high = std::numeric_limits<double>::infinity(); ///< Normal: redrawn above
 };
 
 struct Population {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 namespace nnc::ir {
 
 namespace {
@@ -48,8 +50,18 @@ std::string value(const ValueSpec& v, const Dimension& d) {
         return quantity_text(v.a, d);
     case ValueSpec::Kind::Uniform:
         return fmt::format("uniform({}, {})", quantity_text(v.a, d), quantity_text(v.b, d));
-    case ValueSpec::Kind::Normal:
-        return fmt::format("normal({}, {})", quantity_text(v.a, d), quantity_text(v.b, d));
+    case ValueSpec::Kind::Normal: {
+        std::string bounds;
+        if (std::isfinite(v.low)) bounds += ", low = " + quantity_text(v.low, d);
+        if (std::isfinite(v.high)) bounds += ", high = " + quantity_text(v.high, d);
+        return fmt::format("normal({}, {}{})", quantity_text(v.a, d), quantity_text(v.b, d),
+                           bounds);
+    }
+    case ValueSpec::Kind::LogNormal:
+        return fmt::format("lognormal(mu = {}, sigma = {}, unit = {})", number_text(v.a),
+                           number_text(v.b), quantity_text(1.0, d));
+    case ValueSpec::Kind::Exponential:
+        return fmt::format("exponential({})", quantity_text(v.a, d));
     }
     return "?";
 }

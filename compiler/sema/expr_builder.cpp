@@ -36,7 +36,8 @@ const MathFunction* find_function(const std::string& name) {
 
 // Calls that mean something only as a whole value in the network layer.
 std::string misplaced_call(const std::string& callee) {
-    if (callee == "uniform" || callee == "normal")
+    if (callee == "uniform" || callee == "normal" || callee == "lognormal" ||
+        callee == "exponential")
         return fmt::format("`{}(...)` draws a value per neuron or connection; it can only be "
                            "the whole value of a population's state variable, or of a "
                            "projection's weight or delay",
@@ -65,6 +66,12 @@ ir::ExprPtr with_range(const ir::ExprPtr& e, SourceRange range) {
 }
 
 } // namespace
+
+Resolution NameScope::resolve_table(const ast::Expr& e) const {
+    const char* what = e.kind == ast::ExprKind::String ? "strings" : "arrays";
+    return Resolution::forbidden(fmt::format("{} exist only in a network's constants", what),
+                                 "a neuron's parameters and states are single numbers");
+}
 
 const std::vector<std::string>& math_function_names() {
     static const std::vector<std::string> names = [] {
@@ -135,6 +142,10 @@ ir::ExprPtr ExprBuilder::build(const ast::Expr& e) {
         return logical(e);
     case ast::ExprKind::Call:
         return call(e);
+    case ast::ExprKind::Index:
+    case ast::ExprKind::Array:
+    case ast::ExprKind::String:
+        return table(e);
     }
     problem(e.range, "unsupported expression");
     return nullptr;
@@ -292,7 +303,25 @@ ir::ExprPtr ExprBuilder::logical(const ast::Expr& e) {
     return finish(e.op == "and" ? ir::Op::And : ir::Op::Or, {l, r}, Dimension::none(), e);
 }
 
+ir::ExprPtr ExprBuilder::table(const ast::Expr& e) {
+    Resolution r = scope_.resolve_table(e);
+    switch (r.kind) {
+    case Resolution::Kind::Found:
+        return with_range(r.expr, e.range);
+    case Resolution::Kind::Forbidden:
+        problem(e.range, r.message, r.hint);
+        return nullptr;
+    case Resolution::Kind::Poisoned:
+        return nullptr;
+    case Resolution::Kind::NotFound:
+        break;
+    }
+    problem(e.range, "a table cannot be used here");
+    return nullptr;
+}
+
 ir::ExprPtr ExprBuilder::call(const ast::Expr& e) {
+    if (e.name == "len" || e.name == "sum") return table(e);
     const MathFunction* fn = find_function(e.name);
     if (!fn) {
         std::string misplaced = misplaced_call(e.name);

@@ -50,6 +50,9 @@ public:
     virtual Resolution resolve(const std::string& name) const = 0;
     /// Names to suggest from when a name is unknown.
     virtual std::vector<std::string> visible_names() const = 0;
+    /// A table expression where a number is expected: `N[i]`, `len(N)`, `sum(N)`, an array
+    /// literal or a string. Only the network layer has tables; elsewhere they are refused.
+    virtual Resolution resolve_table(const ast::Expr& e) const;
 };
 
 /// A scope with no symbols: only unit names resolve (for `input I : pA`).
@@ -77,6 +80,7 @@ private:
     ir::ExprPtr compare(const ast::Expr& e);
     ir::ExprPtr logical(const ast::Expr& e);
     ir::ExprPtr call(const ast::Expr& e);
+    ir::ExprPtr table(const ast::Expr& e);
 
     /// Builds the node, folding it into a constant if all its operands are constants.
     ir::ExprPtr finish(ir::Op op, std::vector<ir::ExprPtr> args, Dimension dim, const ast::Expr& at,

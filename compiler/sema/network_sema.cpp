@@ -9,10 +9,12 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
 #include <span>
+#include <tuple>
 #include <type_traits>
 
 namespace nnc::sema {
@@ -24,16 +26,66 @@ struct Quantity {
     Dimension dim;
 };
 
+/// A value of the network layer: a quantity, a string (a population's name) or an array of
+/// values (a row of a table, or a whole table: an array of rows).
+struct Value {
+    enum class Kind { Quantity, String, Array };
+    Kind kind = Kind::Quantity;
+    Quantity q;
+    std::string text;
+    std::vector<Value> elements;
+
+    static Value quantity(Quantity q) { return {Kind::Quantity, q, {}, {}}; }
+    static Value string(std::string s) { return {Kind::String, {}, std::move(s), {}}; }
+    static Value array(std::vector<Value> e) { return {Kind::Array, {}, {}, std::move(e)}; }
+};
+
+/// "an array of 8 values", "the string "L23E"", "mV (voltage)": what a value is, in messages.
+std::string describe(const Value& v) {
+    switch (v.kind) {
+    case Value::Kind::Quantity:
+        return fmt::format("a number ({})", dimension_text(v.q.dim));
+    case Value::Kind::String:
+        return fmt::format("the string \"{}\"", v.text);
+    case Value::Kind::Array:
+        return fmt::format("an array of {} value{}", v.elements.size(),
+                           v.elements.size() == 1 ? "" : "s");
+    }
+    return {};
+}
+
+bool is_name(const std::string& s) {
+    if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    });
+}
+
 struct Constant {
     std::string name;
-    Quantity q;
-    size_t item = 0; ///< index of its `let` among the network's items
+    Value v;
+    size_t item = 0; ///< index of its `let` among the network's items (top level)
     SourceRange range;
     bool ok = false;
+    bool local = false; ///< a loop variable or a `let` inside a loop
 };
 
 bool is_call(const ast::Expr& e, const char* callee) {
     return e.kind == ast::ExprKind::Call && e.name == callee;
+}
+
+/// `uniform(...)`, `normal(...)`, `lognormal(...)`, `exponential(...)`: a value drawn per
+/// neuron or synapse.
+bool is_distribution(const ast::Expr& e) {
+    return is_call(e, "uniform") || is_call(e, "normal") || is_call(e, "lognormal") ||
+           is_call(e, "exponential");
+}
+
+/// The probability that a normal value lies within [v.low, v.high].
+double normal_share(const ir::ValueSpec& v) {
+    if (v.b == 0) return v.a >= v.low && v.a <= v.high ? 1.0 : 0.0;
+    const auto cdf = [&](double x) { return 0.5 * std::erfc(-(x - v.a) / (v.b * std::sqrt(2.0))); };
+    return cdf(v.high) - cdf(v.low);
 }
 
 bool is_whole(double v) {
@@ -54,6 +106,7 @@ public:
     explicit NetworkScope(const Elaborator& e) : e_(e) {}
     Resolution resolve(const std::string& name) const override;
     std::vector<std::string> visible_names() const override;
+    Resolution resolve_table(const ast::Expr& e) const override;
 
 private:
     const Elaborator& e_;
@@ -87,35 +140,208 @@ public:
         }
         for (const auto& ov : overrides_)
             if (ov.simulate_setting && ov.value) setting(ov.name, *ov.value);
-        for (item_ = 0; item_ < net_.items.size(); ++item_) {
-            const auto& item = net_.items[item_];
-            if (auto* pop = std::get_if<ast::Population>(&item)) population(*pop);
-            if (auto* proj = std::get_if<ast::Projection>(&item)) projection(*proj);
-            if (auto* stim = std::get_if<ast::Stimulus>(&item)) stimulus(*stim);
+        elaborate_items(net_.items, true);
+        for (auto& deferred : records_) {
+            item_ = deferred.item;
+            locals_ = std::move(deferred.locals);
+            record(*deferred.record);
         }
-        for (item_ = 0; item_ < net_.items.size(); ++item_)
-            if (auto* rec = std::get_if<ast::Record>(&net_.items[item_])) record(*rec);
+        locals_.clear();
         return std::move(out_);
     }
 
 private:
     friend class NetworkScope;
 
+    /// Populations, projections and stimuli in source order, loops unrolled; recorders are
+    /// kept for the end with the loop variables they see.
+    void elaborate_items(const std::vector<ast::NetworkItem>& items, bool top) {
+        for (size_t k = 0; k < items.size(); ++k) {
+            if (top) item_ = k;
+            const auto& item = items[k];
+            if (auto* let = std::get_if<ast::Let>(&item); let && !top) define(let->binding, true);
+            if (auto* sim = std::get_if<ast::Simulate>(&item); sim && !top)
+                error(sim->range, "`simulate` cannot be inside a loop",
+                      "a network has one `simulate` block; move it out of the loop");
+            if (auto* pop = std::get_if<ast::Population>(&item)) population(*pop);
+            if (auto* proj = std::get_if<ast::Projection>(&item)) projection(*proj);
+            if (auto* stim = std::get_if<ast::Stimulus>(&item)) stimulus(*stim);
+            if (auto* rec = std::get_if<ast::Record>(&item))
+                records_.push_back({rec, item_, locals_});
+            if (auto* loop = std::get_if<std::unique_ptr<ast::Loop>>(&item)) iterate(**loop, 0);
+        }
+    }
+
+    /// The body of `loop` for every value of its ranges from `r` on, the last varying fastest.
+    void iterate(const ast::Loop& loop, size_t r) {
+        if (r == loop.ranges.size()) {
+            const size_t scope = locals_.size();
+            elaborate_items(loop.body, false);
+            locals_.resize(scope);
+            return;
+        }
+        const ast::LoopRange& range = loop.ranges[r];
+        if (const Constant* c = find_constant(range.var); c || let_items_.count(range.var)) {
+            error(range.var_range,
+                  fmt::format("the loop variable '{}' hides the {} '{}'", range.var,
+                              c && c->local ? "loop variable or local constant" : "constant",
+                              range.var),
+                  "give the loop variable a name of its own");
+            if (c) note(c->range, fmt::format("'{}' is defined here", range.var));
+            return;
+        }
+        auto bound = [&](const ast::Expr& e, const char* what) -> std::optional<double> {
+            auto q = evaluate_as(e, Dimension::none(), what);
+            if (!q) return std::nullopt;
+            if (!is_whole(q->value) || std::abs(q->value) > 1e9) {
+                error(e.range, fmt::format("{} must be a whole number, not {}", what,
+                                           number_text(q->value)));
+                return std::nullopt;
+            }
+            return q->value;
+        };
+        auto first = bound(*range.first, "the start of a loop range");
+        auto last = bound(*range.last, "the end of a loop range");
+        if (!first || !last) return;
+        for (double v = *first; v < *last; ++v) {
+            locals_.push_back(Constant{range.var, Value::quantity({v, Dimension::none()}), item_,
+                                       range.var_range, true, true});
+            iterate(loop, r + 1);
+            locals_.resize(locals_.size() - 1);
+        }
+    }
+
+    /// Reports an error once: an item in a loop is elaborated once per iteration, and the
+    /// same mistake there is one mistake.
     void error(SourceRange at, const std::string& message, const std::string& hint = {}) {
-        diags_.error(at, message, hint);
+        auto key = std::make_tuple(at.begin.file, at.begin.line, at.begin.col, message);
+        shown_ = reported_.insert(key).second;
+        if (shown_) diags_.error(at, message, hint);
+    }
+
+    /// A note to the error just reported, shown only if that error was.
+    void note(SourceRange at, const std::string& message) {
+        if (shown_) diags_.note(at, message);
     }
 
     // ---- constants -----------------------------------------------------------------------
 
+    /// A loop variable or local `let` in scope (innermost first), else a top-level constant.
     const Constant* find_constant(const std::string& name) const {
+        for (auto it = locals_.rbegin(); it != locals_.rend(); ++it)
+            if (it->name == name) return &*it;
         auto it = constant_index_.find(name);
         return it == constant_index_.end() ? nullptr : &constants_[it->second];
     }
 
-    /// The value of a constant expression over the constants visible here; nullopt after
-    /// reporting.
+    /// A constant visible here, for the table lookups that bypass the expression builder;
+    /// nullopt (quietly) otherwise, to let the builder report the name.
+    const Constant* visible_constant(const std::string& name) const {
+        const Constant* c = find_constant(name);
+        if (!c || (!c->local && c->item >= item_) || overriding_) return nullptr;
+        return c;
+    }
+
+    /// The value of a constant expression over the constants visible here: a quantity, a
+    /// string or an array; nullopt after reporting.
+    std::optional<Value> evaluate_value(const ast::Expr& e) {
+        switch (e.kind) {
+        case ast::ExprKind::String:
+            return Value::string(e.name);
+        case ast::ExprKind::Array: {
+            std::vector<Value> elements;
+            bool ok = true;
+            for (const auto& a : e.args) {
+                auto v = evaluate_value(*a);
+                ok = ok && v.has_value();
+                if (v) elements.push_back(std::move(*v));
+            }
+            if (!ok) return std::nullopt;
+            // One kind, and quantities of one dimension, so that every element of a table
+            // can stand where any other can.
+            for (size_t i = 1; i < elements.size(); ++i) {
+                const Value& first = elements[0];
+                const Value& v = elements[i];
+                bool same = v.kind == first.kind &&
+                            (v.kind != Value::Kind::Quantity || v.q.dim == first.q.dim);
+                if (same) continue;
+                if (v.kind == Value::Kind::Quantity && first.kind == Value::Kind::Quantity)
+                    error(e.args[i]->range,
+                          fmt::format("dimension mismatch: the elements of an array must all have "
+                                      "one dimension, but element 0 is {} and element {} is {}",
+                                      dimension_text(first.q.dim), i, dimension_text(v.q.dim)),
+                          literal_hint(*e.args[i], first.q.dim));
+                else
+                    error(e.args[i]->range,
+                          fmt::format("the elements of an array must all be alike, but element 0 "
+                                      "is {} and element {} is {}",
+                                      describe(first), i, describe(v)),
+                          "make a table of numbers, of strings or of arrays");
+                return std::nullopt;
+            }
+            return Value::array(std::move(elements));
+        }
+        case ast::ExprKind::Index:
+            return index(e);
+        case ast::ExprKind::Name:
+            if (const Constant* c = visible_constant(e.name);
+                c && c->ok && c->v.kind != Value::Kind::Quantity)
+                return c->v;
+            break;
+        default:
+            break;
+        }
+        auto q = evaluate_number(e);
+        if (!q) return std::nullopt;
+        return Value::quantity(*q);
+    }
+
+    /// `table[i]`: the element, or nullopt after reporting an index out of range.
+    std::optional<Value> index(const ast::Expr& e) {
+        auto table = evaluate_value(*e.args[0]);
+        auto i = evaluate_as(*e.args[1], Dimension::none(), "an index");
+        if (!table || !i) return std::nullopt;
+        if (table->kind != Value::Kind::Array) {
+            error(e.args[0]->range,
+                  fmt::format("only an array can be indexed, but this is {}", describe(*table)));
+            return std::nullopt;
+        }
+        const size_t n = table->elements.size();
+        if (!is_whole(i->value)) {
+            error(e.args[1]->range,
+                  fmt::format("an index must be a whole number, not {}", number_text(i->value)),
+                  "round it, e.g. `N[round(x)]`");
+            return std::nullopt;
+        }
+        if (i->value < 0 || i->value >= double(n)) {
+            std::string name =
+                e.args[0]->kind == ast::ExprKind::Name ? "'" + e.args[0]->name + "'" : "the array";
+            error(e.args[1]->range,
+                  fmt::format("index {} is out of range: {} has {} element{}",
+                              number_text(i->value), name, n, n == 1 ? "" : "s"),
+                  n == 0 ? std::string("it is empty")
+                         : fmt::format("indices start at 0: the last one is {}", n - 1));
+            return std::nullopt;
+        }
+        return table->elements[size_t(i->value)];
+    }
+
+    /// The value of a constant expression that must be one number; nullopt after reporting.
     std::optional<Quantity> evaluate(const ast::Expr& e) {
-        if (e.kind == ast::ExprKind::Call && (e.name == "uniform" || e.name == "normal")) {
+        auto v = evaluate_value(e);
+        if (!v) return std::nullopt;
+        if (v->kind != Value::Kind::Quantity) {
+            error(e.range, fmt::format("expected a number, but this is {}", describe(*v)),
+                  v->kind == Value::Kind::Array ? "pick one element, e.g. `N[i]`" : "");
+            return std::nullopt;
+        }
+        return v->q;
+    }
+
+    /// A number, by the expression builder (arithmetic, units, math functions), which comes
+    /// back here for the table lookups inside it.
+    std::optional<Quantity> evaluate_number(const ast::Expr& e) {
+        if (is_distribution(e)) {
             error(e.range,
                   fmt::format("`{}(...)` is not allowed here: this value is one number", e.name),
                   "only a population's state variables and a projection's weight and delay can "
@@ -135,6 +361,75 @@ private:
         return Quantity{r->value, r->dim};
     }
 
+    /// `len(table)` and `sum(table)`, and tables where the builder needs a number.
+    Resolution table_number(const ast::Expr& e) {
+        if (e.kind == ast::ExprKind::Call) {
+            for (size_t i = 0; i < e.arg_names.size(); ++i)
+                if (!e.arg_names[i].empty())
+                    return Resolution::forbidden(
+                        fmt::format("'{}' takes no named arguments", e.name));
+            if (e.args.size() != 1)
+                return Resolution::forbidden(
+                    fmt::format("'{}' takes 1 argument, not {}", e.name, e.args.size()));
+            auto v = evaluate_value(*e.args[0]);
+            if (!v) return Resolution::poisoned();
+            if (v->kind != Value::Kind::Array)
+                return Resolution::forbidden(fmt::format("'{}' needs an array, but its argument "
+                                                         "is {}",
+                                                         e.name, describe(*v)));
+            if (e.name == "len") return Resolution::found(ir::Expr::constant(v->elements.size()));
+            Quantity total;
+            for (size_t i = 0; i < v->elements.size(); ++i) {
+                const Value& x = v->elements[i];
+                if (x.kind != Value::Kind::Quantity)
+                    return Resolution::forbidden(fmt::format("'sum' needs an array of numbers, "
+                                                             "but element {} is {}",
+                                                             i, describe(x)));
+                total.dim = x.q.dim; // the elements share one dimension
+                total.value += x.q.value;
+            }
+            return Resolution::found(ir::Expr::constant(total.value, total.dim));
+        }
+        auto v = evaluate_value(e);
+        if (!v) return Resolution::poisoned();
+        if (v->kind != Value::Kind::Quantity)
+            return Resolution::forbidden(
+                fmt::format("expected a number, but this is {}", describe(*v)),
+                v->kind == Value::Kind::Array ? "pick one element, e.g. `N[i]`" : "");
+        return Resolution::found(ir::Expr::constant(v->q.value, v->q.dim));
+    }
+
+public:
+    /// An array of quantities of dimension `want`, in canonical units: `[1 ms, 2 ms]`, a
+    /// constant holding one, a row of a table (`P[i]`). Nullopt after reporting. This is how
+    /// an item reads a list of values (spike times, amplitudes, connection lists).
+    std::optional<std::vector<double>>
+    evaluate_quantities(const ast::Expr& e, const Dimension& want, const std::string& what) {
+        auto v = evaluate_value(e);
+        if (!v) return std::nullopt;
+        if (v->kind != Value::Kind::Array) {
+            error(e.range, fmt::format("{} must be an array, but this is {}", what, describe(*v)),
+                  "write the values in brackets, e.g. `[1 ms, 2 ms]`");
+            return std::nullopt;
+        }
+        std::vector<double> out;
+        for (size_t i = 0; i < v->elements.size(); ++i) {
+            const Value& x = v->elements[i];
+            if (x.kind != Value::Kind::Quantity || x.q.dim != want) {
+                error(e.range,
+                      fmt::format("dimension mismatch: {} must hold {}, but element {} is {}", what,
+                                  dimension_text(want), i, describe(x)),
+                      e.kind == ast::ExprKind::Array && i < e.args.size()
+                          ? literal_hint(*e.args[i], want)
+                          : std::string());
+                return std::nullopt;
+            }
+            out.push_back(x.q.value);
+        }
+        return out;
+    }
+
+private:
     /// Reports and returns false unless `q` has dimension `want`.
     bool expect(const Quantity& q, const Dimension& want, const ast::Expr& e,
                 const std::string& what) {
@@ -177,32 +472,61 @@ private:
         }
     }
 
-    void define(const ast::Binding& b) {
-        if (const Constant* first = find_constant(b.name)) {
-            error(b.name_range, fmt::format("constant '{}' is already defined", b.name));
-            diags_.note(first->range, fmt::format("'{}' is first defined here", b.name));
+    /// Whether values `a` and `b` can stand for each other (a -D value for a `let`'s).
+    static bool alike(const Value& a, const Value& b) {
+        if (a.kind != b.kind) return false;
+        if (a.kind == Value::Kind::Quantity) return a.q.dim == b.q.dim;
+        if (a.kind == Value::Kind::Array && !a.elements.empty() && !b.elements.empty())
+            return alike(a.elements[0], b.elements[0]);
+        return true;
+    }
+
+    static std::string kind_text(const Value& v) {
+        return v.kind == Value::Kind::Quantity ? dimension_text(v.q.dim) : describe(v);
+    }
+
+    void define(const ast::Binding& b, bool local = false) {
+        if (local && let_items_.count(b.name)) {
+            error(b.name_range,
+                  fmt::format("the `let {}` in this loop hides the network's constant '{}'", b.name,
+                              b.name),
+                  "give it a name of its own");
             return;
         }
-        Constant c{b.name, {}, item_, b.name_range, false};
-        auto q = evaluate(*b.value);
-        c.ok = q.has_value();
-        if (q) c.q = *q;
+        if (const Constant* first = find_constant(b.name)) {
+            error(b.name_range, fmt::format("constant '{}' is already defined", b.name));
+            note(first->range, fmt::format("'{}' is first defined here", b.name));
+            return;
+        }
+        Constant c{b.name, {}, item_, b.name_range, false, local};
+        auto v = evaluate_value(*b.value);
+        c.ok = v.has_value();
+        if (v) c.v = *v;
         const ConstantOverride* ov = nullptr;
         for (const auto& o : overrides_)
-            if (o.name == b.name) ov = &o; // the last one wins
+            if (o.name == b.name && !local && !o.simulate_setting) ov = &o; // the last one wins
         if (ov && ov->value) {
             overriding_ = &b.name;
-            auto nq = evaluate(*ov->value);
+            auto nv = evaluate_value(*ov->value);
             overriding_ = nullptr;
-            c.ok = c.ok && nq.has_value();
-            if (nq && q && nq->dim != q->dim) {
+            c.ok = c.ok && nv.has_value();
+            if (nv && v && nv->kind != v->kind) {
+                error(ov->range, fmt::format("-D {}: '{}' is {}, but the new value is {}", b.name,
+                                             b.name, describe(*v), describe(*nv)));
+                c.ok = false;
+            } else if (nv && v && !alike(*nv, *v)) {
                 error(ov->range,
                       fmt::format("dimension mismatch in -D {}: '{}' is {}, the new value is {}",
-                                  b.name, b.name, dimension_text(q->dim), dimension_text(nq->dim)),
-                      literal_hint(*ov->value, q->dim));
+                                  b.name, b.name, kind_text(*v), kind_text(*nv)),
+                      v->kind == Value::Kind::Quantity ? literal_hint(*ov->value, v->q.dim)
+                                                       : std::string());
                 c.ok = false;
             }
-            if (nq) c.q = *nq;
+            if (nv) c.v = *nv;
+        }
+        if (local) {
+            locals_.push_back(std::move(c));
+            return;
         }
         constant_index_.emplace(b.name, constants_.size());
         constants_.push_back(std::move(c));
@@ -213,7 +537,7 @@ private:
     void simulate(const ast::Simulate& sim) {
         if (simulate_) {
             error(sim.range, "more than one `simulate` block");
-            diags_.note(simulate_->range, "the first `simulate` block is here");
+            note(simulate_->range, "the first `simulate` block is here");
             return;
         }
         simulate_ = &sim;
@@ -265,7 +589,7 @@ private:
                 error(b.name_range, fmt::format("unknown {} '{}'", what, b.name), hint);
             } else if (found[i]) {
                 error(b.name_range, fmt::format("'{}' is set twice", b.name));
-                diags_.note(found[i]->name_range, "first set here");
+                note(found[i]->name_range, "first set here");
             } else {
                 found[i] = &b;
             }
@@ -320,15 +644,50 @@ private:
         return -1;
     }
 
+    /// The name a population is declared with: as written, or a string from a table
+    /// (`names[i]`); nullopt after reporting.
+    std::optional<std::string> population_name(const ast::Population& p) {
+        if (!p.name_from_table) {
+            if (find_constant(p.name) || let_items_.count(p.name)) {
+                error(p.name_range,
+                      fmt::format("'{}' is a constant; a population cannot have its name", p.name),
+                      "to take a population's name from a table of strings, index it: "
+                      "`population names[i] = ...`");
+                return std::nullopt;
+            }
+            return p.name;
+        }
+        auto v = evaluate_value(*p.name_from_table);
+        if (!v) return std::nullopt;
+        if (v->kind != Value::Kind::String) {
+            error(p.name_from_table->range,
+                  fmt::format("a population's name must be a string, but this is {}", describe(*v)),
+                  "make a table of names, e.g. `let names = [\"E\", \"I\"]`");
+            return std::nullopt;
+        }
+        if (!is_name(v->text) || find_constant(v->text) || let_items_.count(v->text)) {
+            error(p.name_from_table->range,
+                  fmt::format("\"{}\" cannot name a population: {}", v->text,
+                              is_name(v->text) ? "it is the name of a constant"
+                                               : "a name is letters, digits and '_', not "
+                                                 "starting with a digit"));
+            return std::nullopt;
+        }
+        return v->text;
+    }
+
     void population(const ast::Population& p) {
-        if (population_index_.count(p.name)) {
-            error(p.name_range, fmt::format("population '{}' is already declared", p.name));
-            diags_.note(out_.populations[size_t(population_index_[p.name])].range,
-                        "the first declaration is here");
+        auto name = population_name(p);
+        if (!name) return;
+        if (population_index_.count(*name)) {
+            error(p.name_from_table ? p.name_from_table->range : p.name_range,
+                  fmt::format("population '{}' is already declared", *name));
+            note(out_.populations[size_t(population_index_[*name])].range,
+                 "the first declaration is here");
             return;
         }
         ir::Population pop;
-        pop.name = p.name;
+        pop.name = *name;
         pop.range = p.range;
         pop.model = find_model(p.model, p.model_range);
         if (p.size) {
@@ -343,7 +702,7 @@ private:
                 pop.size = uint64_t(q->value);
         }
         if (pop.model >= 0) values(p, pop);
-        population_index_.emplace(p.name, int(out_.populations.size()));
+        population_index_.emplace(pop.name, int(out_.populations.size()));
         out_.populations.push_back(std::move(pop));
     }
 
@@ -353,9 +712,9 @@ private:
         std::vector<Override> overrides;
         for (const auto& b : p.overrides)
             overrides.push_back({b.name, b.name_range, b.value.get()});
-        ModelValues v =
-            model_values(models_[size_t(pop.model)], model_ok_[size_t(pop.model)], overrides,
-                         fmt::format("population '{}'", p.name), "the population's block", p.range);
+        ModelValues v = model_values(models_[size_t(pop.model)], model_ok_[size_t(pop.model)],
+                                     overrides, fmt::format("population '{}'", pop.name),
+                                     "the population's block", p.range);
         pop.parameters = std::move(v.parameters);
         pop.initial = std::move(v.initial);
     }
@@ -387,12 +746,12 @@ private:
         for (const auto& b : overrides) {
             if (auto [it, inserted] = seen.try_emplace(b.name, b.name_range); !inserted) {
                 error(b.name_range, fmt::format("'{}' is set twice", b.name));
-                diags_.note(it->second, "first set here");
+                note(it->second, "first set here");
                 continue;
             }
             if (int i = m.find_parameter(b.name); i >= 0) {
                 const auto& param = m.parameters[size_t(i)];
-                if (is_call(*b.value, "uniform") || is_call(*b.value, "normal")) {
+                if (is_distribution(*b.value)) {
                     error(b.value->range,
                           fmt::format("parameter '{}' has one value for the whole {}", b.name,
                                       is_neuron ? "population" : "projection"),
@@ -459,43 +818,129 @@ private:
         return out;
     }
 
-    /// A number or `uniform(low, high)` / `normal(mean, sd)` of dimension `want`.
+    /// A number or a distribution of dimension `want`: `uniform(low, high)`, `normal(mean,
+    /// sd, low = L, high = H)` (redrawn outside [L, H]; both optional), `lognormal(mu,
+    /// sigma, unit = U)` (exp of a normal, in U) or `exponential(mean)`.
     std::optional<ir::ValueSpec> value_spec(const ast::Expr& e, const Dimension& want,
                                             const std::string& what, bool distributions) {
-        bool uniform = is_call(e, "uniform");
-        if (!distributions || !(uniform || is_call(e, "normal"))) {
+        using K = ir::ValueSpec::Kind;
+        if (!distributions || !is_distribution(e)) {
             auto q = evaluate_as(e, want, what);
             if (!q) return std::nullopt;
-            return ir::ValueSpec{ir::ValueSpec::Kind::Constant, q->value, 0.0};
+            return ir::ValueSpec{K::Constant, q->value, 0.0};
         }
-        std::vector<std::string> names = uniform ? std::vector<std::string>{"low", "high"}
-                                                 : std::vector<std::string>{"mean", "sd"};
-        auto args = call_arguments(e, names);
+        const std::string& f = e.name;
+        std::vector<std::string> names;
+        size_t required = 2, positional = 2;
+        if (f == "uniform") names = {"low", "high"};
+        if (f == "normal") names = {"mean", "sd", "low", "high"};
+        if (f == "lognormal") names = {"mu", "sigma", "unit"}, positional = 3;
+        if (f == "exponential") names = {"mean"}, required = 1, positional = 1;
+        auto args = call_arguments(e, names, positional);
         if (!args) return std::nullopt;
-        bool ok = true;
-        for (size_t i = 0; i < 2; ++i) {
-            if (!(*args)[i]) {
-                error(e.range, fmt::format("`{}` needs two arguments: {}({}, {})", e.name, e.name,
-                                           names[0], names[1]));
+        for (size_t i = 0; i < required; ++i) {
+            if ((*args)[i]) continue;
+            error(e.range, fmt::format("`{}` needs {}: {}({})", f,
+                                       required == 1 ? "its " + names[0]
+                                                     : fmt::format("{} and {}", names[0], names[1]),
+                                       f,
+                                       join_names(std::vector<std::string>(
+                                           names.begin(), names.begin() + long(required)))));
+            return std::nullopt;
+        }
+        const auto arg = [&](size_t i) { return (*args)[i]; };
+        if (f == "uniform") {
+            auto a = evaluate_as(*arg(0), want, what);
+            auto b = evaluate_as(*arg(1), want, what);
+            if (!a || !b) return std::nullopt;
+            if (a->value > b->value) {
+                error(e.range,
+                      fmt::format("uniform(low, high) needs low <= high, but {} > {}",
+                                  quantity_text(a->value, want), quantity_text(b->value, want)));
                 return std::nullopt;
             }
+            return ir::ValueSpec{K::Uniform, a->value, b->value};
         }
-        auto a = evaluate_as(*(*args)[0], want, what);
-        auto b = evaluate_as(*(*args)[1], want, what);
-        if (!a || !b) return std::nullopt;
-        if (uniform && a->value > b->value) {
+        if (f == "exponential") {
+            auto m = evaluate_as(*arg(0), want, what);
+            if (!m) return std::nullopt;
+            if (!(m->value > 0)) {
+                error(arg(0)->range, "the mean of an exponential distribution must be positive");
+                return std::nullopt;
+            }
+            return ir::ValueSpec{K::Exponential, m->value, 0.0};
+        }
+        if (f == "lognormal") return lognormal(e, *args, want, what);
+        // normal
+        auto a = evaluate_as(*arg(0), want, what);
+        auto b = evaluate_as(*arg(1), want, what);
+        std::optional<Quantity> low, high;
+        if (arg(2)) low = evaluate_as(*arg(2), want, "the low bound");
+        if (arg(3)) high = evaluate_as(*arg(3), want, "the high bound");
+        if (!a || !b || (arg(2) && !low) || (arg(3) && !high)) return std::nullopt;
+        if (b->value < 0) {
+            error(arg(1)->range, "the standard deviation must not be negative");
+            return std::nullopt;
+        }
+        ir::ValueSpec v{K::Normal, a->value, b->value};
+        if (low) v.low = low->value;
+        if (high) v.high = high->value;
+        if (v.low > v.high) {
+            error(e.range, fmt::format("normal(...) needs low <= high, but {} > {}",
+                                       quantity_text(v.low, want), quantity_text(v.high, want)));
+            return std::nullopt;
+        }
+        // Values outside [low, high] are redrawn: refuse bounds that keep almost nothing, as
+        // the runtime does, but here with the place to fix.
+        if (normal_share(v) < 1e-6) {
+            std::string bounds = !std::isfinite(v.high) ? "above " + quantity_text(v.low, want)
+                                 : !std::isfinite(v.low)
+                                     ? "below " + quantity_text(v.high, want)
+                                     : fmt::format("within [{}, {}]", quantity_text(v.low, want),
+                                                   quantity_text(v.high, want));
             error(e.range,
-                  fmt::format("uniform(low, high) needs low <= high, but {} > {}",
-                              quantity_text(a->value, want), quantity_text(b->value, want)));
-            ok = false;
+                  fmt::format("normal({}, {}) has almost no values {}: they would be redrawn "
+                              "without end",
+                              quantity_text(v.a, want), quantity_text(v.b, want), bounds),
+                  "the bounds should keep a fair part of the distribution around its mean");
+            return std::nullopt;
         }
-        if (!uniform && b->value < 0) {
-            error((*args)[1]->range, "the standard deviation must not be negative");
-            ok = false;
+        return v;
+    }
+
+    /// `lognormal(mu, sigma, unit = U)`: exp(mu + sigma Z) U, with mu and sigma those of the
+    /// underlying normal (NEST's and PyNN's parameters); U is required for a value with a
+    /// dimension, and folded into mu as its logarithm in canonical units.
+    std::optional<ir::ValueSpec> lognormal(const ast::Expr& e,
+                                           const std::vector<const ast::Expr*>& args,
+                                           const Dimension& want, const std::string& what) {
+        auto mu = evaluate_as(*args[0], Dimension::none(), "mu (of the underlying normal)");
+        auto sigma = evaluate_as(*args[1], Dimension::none(), "sigma (of the underlying normal)");
+        if (!mu || !sigma) return std::nullopt;
+        if (sigma->value < 0) {
+            error(args[1]->range, "sigma must not be negative");
+            return std::nullopt;
         }
-        if (!ok) return std::nullopt;
-        return ir::ValueSpec{uniform ? ir::ValueSpec::Kind::Uniform : ir::ValueSpec::Kind::Normal,
-                             a->value, b->value};
+        double unit = 1.0;
+        if (args[2]) {
+            auto u = evaluate_as(*args[2], want, what);
+            if (!u) return std::nullopt;
+            if (!(u->value > 0)) {
+                error(args[2]->range, "the unit of a lognormal distribution must be positive");
+                return std::nullopt;
+            }
+            unit = u->value;
+        } else if (!want.dimensionless()) {
+            error(e.range,
+                  fmt::format("lognormal(mu, sigma) draws plain numbers, but {} is {}", what,
+                              dimension_text(want)),
+                  fmt::format("say in which unit mu and sigma are meant: `lognormal({}, {}, unit "
+                              "= {})`",
+                              number_text(mu->value), number_text(sigma->value), want.unit_name()));
+            return std::nullopt;
+        }
+        return ir::ValueSpec{ir::ValueSpec::Kind::LogNormal, mu->value + std::log(unit),
+                             sigma->value};
     }
 
     /// The arguments of a call by parameter name (positional ones in the order of `names`);
@@ -514,7 +959,10 @@ private:
                     error(call.args[i]->range,
                           fmt::format("too many arguments for `{}`", call.name),
                           names.empty() ? fmt::format("`{}()` takes no arguments", call.name)
-                                        : "it takes: " + join_names(names));
+                          : next < names.size()
+                              ? fmt::format("it takes: {}; give {} by name, as in `{} = ...`",
+                                            join_names(names), names[next], names[next])
+                              : "it takes: " + join_names(names));
                     ok = false;
                     continue;
                 }
@@ -543,6 +991,81 @@ private:
         }
         if (!ok) return std::nullopt;
         return out;
+    }
+
+    // ---- populations named in items ------------------------------------------------------
+
+    /// A population, or a slice of its neurons, as an item names it.
+    struct Selection {
+        int population = -1;
+        uint64_t first = 0, last = 0; ///< the neurons first <= i < last
+        bool sliced = false;
+        SourceRange range;
+    };
+
+    /// The population (and slice) `ref` names: `E`, `names[i]`, a string constant, `E[0:10]`;
+    /// nullopt after reporting.
+    std::optional<Selection> select(const ast::PopulationRef& ref) {
+        std::string name = ref.name;
+        SourceRange at = ref.name_range;
+        if (ref.name_from_table) {
+            at = ref.name_from_table->range;
+            auto v = evaluate_value(*ref.name_from_table);
+            if (!v) return std::nullopt;
+            if (v->kind != Value::Kind::String) {
+                error(at,
+                      fmt::format("expected a population's name, but this is {}", describe(*v)));
+                return std::nullopt;
+            }
+            name = v->text;
+        } else if (!population_index_.count(name) && !population_items_.count(name)) {
+            if (const Constant* c = visible_constant(name);
+                c && c->ok && c->v.kind == Value::Kind::String)
+                name = c->v.text;
+        }
+        const int pop = find_population(name, at);
+        if (pop < 0) return std::nullopt;
+        const auto& population = out_.populations[size_t(pop)];
+        Selection sel{pop, 0, population.size, false, ref.range};
+        if (!ref.first) return sel;
+        auto bound = [&](const ast::Expr& e, const char* what) -> std::optional<uint64_t> {
+            auto q = evaluate_as(e, Dimension::none(), what);
+            if (!q) return std::nullopt;
+            if (!is_whole(q->value) || q->value < 0 || q->value > double(population.size)) {
+                error(e.range,
+                      fmt::format("{} {} is not a neuron index of population '{}', which has {} "
+                                  "neurons",
+                                  what, number_text(q->value), population.name, population.size),
+                      "a slice [first:last] takes neurons first <= i < last");
+                return std::nullopt;
+            }
+            return uint64_t(q->value);
+        };
+        auto first = bound(*ref.first, "the slice start");
+        auto last = bound(*ref.last, "the slice end");
+        if (!first || !last) return std::nullopt;
+        if (*first >= *last) {
+            error(ref.slice_range,
+                  fmt::format("the slice [{}:{}] selects no neurons", *first, *last),
+                  "the end is one past the last neuron: [0:10] is neurons 0 to 9");
+            return std::nullopt;
+        }
+        sel.first = *first;
+        sel.last = *last;
+        sel.sliced = true;
+        return sel;
+    }
+
+    /// The one whole population an item names; -1 after reporting.
+    int whole_population(const std::vector<ast::PopulationRef>& refs, const char* role) {
+        if (refs.empty()) return -1;
+        if (refs.size() > 1 || refs[0].first) {
+            error(refs.size() > 1 ? refs[1].range : refs[0].slice_range,
+                  fmt::format("the {} must be one whole population here", role));
+            return -1;
+        }
+        auto sel = select(refs[0]);
+        return sel ? sel->population : -1;
     }
 
     // ---- projections ---------------------------------------------------------------------
@@ -712,8 +1235,8 @@ private:
     void projection(const ast::Projection& p) {
         ir::Projection out;
         out.range = p.range;
-        out.source = find_population(p.source, p.source_range);
-        out.target = find_population(p.target, p.target_range);
+        out.source = whole_population(p.source, "source");
+        out.target = whole_population(p.target, "target");
         auto s = settings(p.settings, projection_settings, "projection setting");
         const ast::Binding *connect = s[0], *weight = s[1], *delay = s[2], *rec = s[3];
         const ast::Binding* syn = s[4];
@@ -743,7 +1266,10 @@ private:
         out.delay = ir::ValueSpec{ir::ValueSpec::Kind::Constant, dt, 0.0};
         if (delay) {
             if (auto d = value_spec(*delay->value, dims::time, "a delay", true)) {
-                double shortest = d->a; // constant, lowest or mean
+                using K = ir::ValueSpec::Kind;
+                // The constant, the lowest or the mean.
+                const double shortest =
+                    d->kind == K::LogNormal ? std::exp(d->a + d->b * d->b / 2) : d->a;
                 if (shortest < dt * (1 - 1e-12)) {
                     std::string what = d->kind == ir::ValueSpec::Kind::Constant ? "delay"
                                        : d->kind == ir::ValueSpec::Kind::Uniform
@@ -753,12 +1279,14 @@ private:
                           fmt::format("{} {} ms is shorter than the time step {} ms", what,
                                       number_text(shortest), number_text(dt)),
                           "a spike needs at least one time step to arrive");
-                } else if (double longest = d->kind == ir::ValueSpec::Kind::Uniform ? d->b : d->a;
+                } else if (double longest = d->kind == K::Uniform ? d->b
+                                            : d->kind == K::Normal && std::isfinite(d->high)
+                                                ? d->high
+                                                : shortest;
                            std::round(longest / dt) > double(ir::max_delay_steps)) {
                     error(delay->value->range,
                           fmt::format("{} {} ms is {} time steps; at most {} are supported",
-                                      d->kind == ir::ValueSpec::Kind::Uniform ? "the longest delay"
-                                                                              : "a delay of",
+                                      d->kind == K::Uniform ? "the longest delay" : "a delay of",
                                       number_text(longest), number_text(std::round(longest / dt)),
                                       ir::max_delay_steps),
                           fmt::format("with dt = {} ms, delays reach up to {} ms", number_text(dt),
@@ -883,7 +1411,7 @@ private:
     void stimulus(const ast::Stimulus& s) {
         ir::Stimulus out;
         out.range = s.range;
-        out.target = find_population(s.target, s.target_range);
+        out.target = whole_population(s.target, "target of a stimulus");
         const ast::Expr& gen = *s.generator;
         if (gen.kind != ast::ExprKind::Call || (gen.name != "poisson" && gen.name != "dc")) {
             std::string name = gen.kind == ast::ExprKind::Call || gen.kind == ast::ExprKind::Name
@@ -1000,39 +1528,41 @@ private:
                   "write `record V_m of E every 0.5 ms`");
             return;
         }
-        std::vector<int> pops;
-        if (r.target == "all" && !population_index_.count("all")) {
+        std::vector<Selection> selections;
+        const auto& refs = r.target;
+        if (refs.size() == 1 && refs[0].name == "all" && !refs[0].name_from_table &&
+            !refs[0].first && !population_index_.count("all")) {
             for (size_t i = 0; i < out_.populations.size(); ++i)
-                pops.push_back(int(i));
-        } else if (auto it = population_index_.find(r.target); it != population_index_.end()) {
-            pops.push_back(it->second);
+                selections.push_back({int(i), 0, out_.populations[i].size, false, refs[0].range});
         } else {
-            if (population_items_.count(r.target)) return; // its declaration failed
-            std::vector<std::string> names;
-            for (const auto& [n, item] : population_items_)
-                names.push_back(n);
-            std::string hint = did_you_mean(r.target, names);
-            if (hint.empty()) hint = "name a population, or write `record spikes of all`";
-            error(r.target_range, fmt::format("unknown population '{}'", r.target), hint);
-            return;
+            for (const auto& ref : refs) {
+                if (!ref.name_from_table && !population_index_.count(ref.name) &&
+                    population_items_.count(ref.name))
+                    return; // its declaration failed
+                auto sel = select(ref);
+                if (!sel) return;
+                selections.push_back(*sel);
+            }
         }
         if (spikes) {
-            if (r.first || r.interval) {
-                error(r.first ? r.slice_range : r.interval->range,
-                      "a slice or an interval applies to state variables only",
-                      "spikes are recorded for the whole population as they happen");
-                return;
+            for (const auto& sel : selections) {
+                if (sel.sliced || r.interval) {
+                    error(sel.sliced ? refs[0].slice_range : r.interval->range,
+                          "a slice or an interval applies to state variables only",
+                          "spikes are recorded for the whole population as they happen");
+                    return;
+                }
             }
-            for (int pop : pops)
+            for (const auto& sel : selections)
                 if (std::none_of(out_.spike_recorders.begin(), out_.spike_recorders.end(),
-                                 [&](const auto& rec) { return rec.population == pop; }))
-                    out_.spike_recorders.push_back(ir::SpikeRecorder{pop, r.range});
+                                 [&](const auto& rec) { return rec.population == sel.population; }))
+                    out_.spike_recorders.push_back(ir::SpikeRecorder{sel.population, r.range});
             return;
         }
         const auto interval = record_interval(r);
         if (!interval) return;
-        for (int pop : pops)
-            record_states(r, pop, *interval);
+        for (const auto& sel : selections)
+            record_states(r, sel, *interval);
     }
 
     /// The sampling interval in steps: a positive whole multiple of dt (1 if none is given).
@@ -1063,7 +1593,8 @@ private:
         return uint64_t(whole);
     }
 
-    void record_states(const ast::Record& r, int pop, uint64_t interval) {
+    void record_states(const ast::Record& r, const Selection& sel, uint64_t interval) {
+        const int pop = sel.population;
         const auto& population = out_.populations[size_t(pop)];
         if (population.model < 0) return; // its unknown model is reported already
         const auto& model = models_[size_t(population.model)];
@@ -1101,34 +1632,8 @@ private:
                 }
             rec.states.push_back(j);
         }
-        rec.last = population.size;
-        if (r.first) {
-            auto bound = [&](const ast::Expr& e, const char* what) -> std::optional<uint64_t> {
-                auto q = evaluate_as(e, Dimension::none(), what);
-                if (!q) return std::nullopt;
-                if (!is_whole(q->value) || q->value < 0 || q->value > double(population.size)) {
-                    error(
-                        e.range,
-                        fmt::format("{} {} is not a neuron index of population '{}', which has {} "
-                                    "neurons",
-                                    what, number_text(q->value), population.name, population.size),
-                        "a slice [first:last] takes neurons first <= i < last");
-                    return std::nullopt;
-                }
-                return uint64_t(q->value);
-            };
-            auto first = bound(*r.first, "the slice start");
-            auto last = bound(*r.last, "the slice end");
-            if (!first || !last) return;
-            if (*first >= *last) {
-                error(r.slice_range,
-                      fmt::format("the slice [{}:{}] selects no neurons", *first, *last),
-                      "the end is one past the last neuron recorded: [0:10] is neurons 0 to 9");
-                return;
-            }
-            rec.first = *first;
-            rec.last = *last;
-        }
+        rec.first = sel.first;
+        rec.last = sel.last;
         out_.state_recorders.push_back(std::move(rec));
     }
 
@@ -1142,34 +1647,59 @@ private:
     ir::Network out_;
     size_t item_ = 0;
     std::vector<Constant> constants_;
+    std::vector<Constant> locals_; ///< loop variables and `let`s of the loops being elaborated
+    std::set<std::tuple<FileId, uint32_t, uint32_t, std::string>> reported_;
+    bool shown_ = false; ///< whether the last error was reported (not a repetition)
     std::map<std::string, size_t> constant_index_;
     std::map<std::string, size_t> let_items_;        ///< name -> item of its first `let`
     std::map<std::string, size_t> population_items_; ///< name -> item of its declaration
     std::map<std::string, int> population_index_;    ///< declared so far
     const ast::Simulate* simulate_ = nullptr;
+    struct DeferredRecord {
+        const ast::Record* record;
+        size_t item;
+        std::vector<Constant> locals;
+    };
+    std::vector<DeferredRecord> records_;
 };
 
 Resolution NetworkScope::resolve(const std::string& name) const {
     const Constant* c = e_.find_constant(name);
     auto let = e_.let_items_.find(name);
     if (!c && let == e_.let_items_.end()) return {};
-    if ((!c || c->item >= e_.item_) && e_.overriding_)
+    const bool later = !c || (!c->local && c->item >= e_.item_);
+    if ((later || (c && c->local)) && e_.overriding_)
         return Resolution::forbidden(
             fmt::format("constant '{}' is not defined before `let {}`", name, *e_.overriding_),
             fmt::format("a -D value may use the constants defined above `let {}`",
                         *e_.overriding_));
-    if (!c || c->item >= e_.item_)
+    if (later)
         return Resolution::forbidden(fmt::format("constant '{}' is used before its `let`", name),
                                      fmt::format("move `let {} = ...` above this line", name));
     if (!c->ok) return Resolution::poisoned();
-    return Resolution::found(ir::Expr::constant(c->q.value, c->q.dim));
+    if (c->v.kind == Value::Kind::Array)
+        return Resolution::forbidden(
+            fmt::format("'{}' is {}, not a number", name, describe(c->v)),
+            fmt::format("pick one element with `{}[i]`, or use `len({})` or `sum({})`", name, name,
+                        name));
+    if (c->v.kind == Value::Kind::String)
+        return Resolution::forbidden(fmt::format("'{}' is {}, not a number", name, describe(c->v)),
+                                     "a string can only name a population");
+    return Resolution::found(ir::Expr::constant(c->v.q.value, c->v.q.dim));
 }
 
 std::vector<std::string> NetworkScope::visible_names() const {
     std::vector<std::string> names;
     for (const auto& c : e_.constants_)
         if (c.item < e_.item_) names.push_back(c.name);
+    for (const auto& c : e_.locals_)
+        names.push_back(c.name);
     return names;
+}
+
+Resolution NetworkScope::resolve_table(const ast::Expr& e) const {
+    // Evaluating a table lookup reports its own errors; the scope is otherwise read-only.
+    return const_cast<Elaborator&>(e_).table_number(e);
 }
 
 } // namespace

@@ -82,6 +82,23 @@ void check_distribution(const Distribution& d, const std::string& what) {
         if (d.b < 0.0)
             throw Error(fmt::format("{}: normal distribution with negative standard deviation {}",
                                     what, d.b));
+        if (std::isnan(d.low) || std::isnan(d.high) || d.high < d.low)
+            throw Error(
+                fmt::format("{}: normal distribution clipped to [{}, {}]", what, d.low, d.high));
+        if (normal_share_within_bounds(d) < min_normal_share)
+            throw Error(fmt::format("{}: normal distribution with mean {} and standard deviation "
+                                    "{} has almost no values within [{}, {}]",
+                                    what, d.a, d.b, d.low, d.high));
+        return;
+    case Distribution::Kind::LogNormal:
+        if (d.b < 0.0)
+            throw Error(
+                fmt::format("{}: lognormal distribution with negative sigma {}", what, d.b));
+        return;
+    case Distribution::Kind::Exponential:
+        if (!(d.a > 0.0))
+            throw Error(
+                fmt::format("{}: exponential distribution with mean {} (not positive)", what, d.a));
         return;
     }
     throw Error(fmt::format("{}: unknown distribution kind", what));
@@ -94,7 +111,17 @@ double draw(const Distribution& d, CounterRng& rng) {
     case Distribution::Kind::Uniform:
         return d.a + (d.b - d.a) * rng.uniform();
     case Distribution::Kind::Normal:
-        return d.a + d.b * rng.normal();
+        // Redrawn until within the bounds, which check_distribution has made likely enough
+        // to end; unclipped, the first draw is taken.
+        for (;;) {
+            const double x = d.a + d.b * rng.normal();
+            if (x >= d.low && x <= d.high) return x;
+        }
+    case Distribution::Kind::LogNormal:
+        return std::exp(d.a + d.b * rng.normal());
+    case Distribution::Kind::Exponential:
+        // 1 - u lies in (0, 1], so the logarithm is finite.
+        return -d.a * std::log(1.0 - rng.uniform());
     }
     return d.a;
 }
@@ -109,6 +136,12 @@ uint64_t step_index(double t_ms, double dt_ms) {
 }
 
 } // namespace
+
+double normal_share_within_bounds(const Distribution& d) {
+    if (d.b == 0.0) return d.a >= d.low && d.a <= d.high ? 1.0 : 0.0;
+    const auto cdf = [&](double x) { return 0.5 * std::erfc(-(x - d.a) / (d.b * std::sqrt(2.0))); };
+    return cdf(d.high) - cdf(d.low);
+}
 
 struct Simulation::Impl {
     SimulationConfig config;

@@ -182,10 +182,12 @@ TEST(ParseRealFiles, Brunel2000) {
     EXPECT_EQ(sexpr(e.overrides[6].value), "uniform(0[mV], 20[mV])");
 
     const ast::Projection& ie = *projections[2];
-    EXPECT_EQ(ie.source, "I");
-    EXPECT_EQ(ie.target, "E");
-    expect_range(ie.source_range, 38, 13, 38, 13);
-    expect_range(ie.target_range, 38, 18, 38, 18);
+    ASSERT_EQ(ie.source.size(), 1u);
+    ASSERT_EQ(ie.target.size(), 1u);
+    EXPECT_EQ(ie.source[0].name, "I");
+    EXPECT_EQ(ie.target[0].name, "E");
+    expect_range(ie.source[0].name_range, 38, 13, 38, 13);
+    expect_range(ie.target[0].name_range, 38, 18, 38, 18);
     expect_range(ie.range, 38, 5, 38, 96);
     ASSERT_EQ(ie.settings.size(), 4u);
     EXPECT_EQ(ie.settings[0].name, "connect");
@@ -195,7 +197,8 @@ TEST(ParseRealFiles, Brunel2000) {
     EXPECT_EQ(sexpr(ie.settings[3].value), "inh");
 
     const ast::Stimulus& stim = *stimuli[0];
-    EXPECT_EQ(stim.target, "E");
+    ASSERT_EQ(stim.target.size(), 1u);
+    EXPECT_EQ(stim.target[0].name, "E");
     ASSERT_TRUE(stim.generator);
     EXPECT_EQ(stim.generator->kind, ast::ExprKind::Call);
     EXPECT_EQ(sexpr(stim.generator), "poisson(rate=(* C_E nu_ext))");
@@ -210,11 +213,12 @@ TEST(ParseRealFiles, Brunel2000) {
 
     ASSERT_EQ(records[0]->what.size(), 1u);
     EXPECT_EQ(records[0]->what[0].name, "spikes");
-    EXPECT_EQ(records[0]->target, "all");
-    EXPECT_FALSE(records[0]->first);
+    ASSERT_EQ(records[0]->target.size(), 1u);
+    EXPECT_EQ(records[0]->target[0].name, "all");
+    EXPECT_FALSE(records[0]->target[0].first);
     EXPECT_FALSE(records[0]->interval);
     expect_range(records[0]->what[0].range, 44, 12, 44, 17);
-    expect_range(records[0]->target_range, 44, 22, 44, 24);
+    expect_range(records[0]->target[0].name_range, 44, 22, 44, 24);
 
     ASSERT_EQ(simulates[0]->settings.size(), 3u);
     EXPECT_EQ(simulates[0]->settings[0].name, "dt");
@@ -257,8 +261,8 @@ network brunel {
     ASSERT_EQ(dc.options.size(), 1u);
     EXPECT_EQ(dc.options[0].name, "into");
     EXPECT_EQ(sexpr(dc.options[0].value), "I_stim");
-    EXPECT_EQ(std::get<ast::Record>(items[8]).target, "E");
-    EXPECT_EQ(std::get<ast::Record>(items[9]).target, "all");
+    EXPECT_EQ(std::get<ast::Record>(items[8]).target.at(0).name, "E");
+    EXPECT_EQ(std::get<ast::Record>(items[9]).target.at(0).name, "all");
 }
 
 TEST(Parser, RecordTakesStateVariablesASliceAndAnInterval) {
@@ -277,15 +281,80 @@ network n {
     EXPECT_EQ(r.what[0].name, "V_m");
     EXPECT_EQ(r.what[1].name, "I_ex");
     expect_range(r.what[1].range, 3, 17, 3, 20);
-    EXPECT_EQ(r.target, "E");
-    EXPECT_EQ(sexpr(r.first), "0");
-    EXPECT_EQ(sexpr(r.last), "(/ N 2)");
-    expect_range(r.slice_range, 3, 26, 3, 34);
+    ASSERT_EQ(r.target.size(), 1u);
+    EXPECT_EQ(r.target[0].name, "E");
+    EXPECT_EQ(sexpr(r.target[0].first), "0");
+    EXPECT_EQ(sexpr(r.target[0].last), "(/ N 2)");
+    expect_range(r.target[0].slice_range, 3, 26, 3, 34);
     EXPECT_EQ(r.every_word, "every");
     EXPECT_EQ(sexpr(r.interval), "0.5[ms]");
     const auto& plain = std::get<ast::Record>(items[1]);
-    EXPECT_FALSE(plain.first);
+    EXPECT_FALSE(plain.target.at(0).first);
     EXPECT_FALSE(plain.interval);
+}
+
+TEST(Parser, ArraysIndexingAndStrings) {
+    Session s;
+    auto file = s.parse(R"(
+network n {
+    let names = ["L23E", "L\"4\"E",]
+    let P = [[0.1, 0.2], [0.3, 0.4]]
+    let d = [1 ms, 2 ms]
+    let empty = []
+    let x = P[i][j + 1] * 2
+    population names[0] = m[N[0]]
+}
+)");
+    ASSERT_TRUE(file) << s.output();
+    const auto& items = file->networks.at(0).items;
+    ASSERT_EQ(items.size(), 6u);
+    EXPECT_EQ(sexpr(std::get<ast::Let>(items[0]).binding.value), R"(["L23E", "L"4"E"])");
+    EXPECT_EQ(sexpr(std::get<ast::Let>(items[1]).binding.value), "[[0.1, 0.2], [0.3, 0.4]]");
+    EXPECT_EQ(sexpr(std::get<ast::Let>(items[2]).binding.value), "[1[ms], 2[ms]]");
+    EXPECT_EQ(sexpr(std::get<ast::Let>(items[3]).binding.value), "[]");
+    const auto& x = std::get<ast::Let>(items[4]).binding.value;
+    EXPECT_EQ(sexpr(x), "(* P[i][(+ j 1)] 2)");
+    expect_range(x->args[0]->range, 7, 13, 7, 23);
+    const auto& pop = std::get<ast::Population>(items[5]);
+    EXPECT_EQ(pop.name, "names");
+    EXPECT_EQ(sexpr(pop.name_from_table), "names[0]");
+    EXPECT_EQ(sexpr(pop.size), "N[0]");
+}
+
+TEST(Parser, LoopsSlicesAndUnions) {
+    Session s;
+    auto file = s.parse(R"(
+network n {
+    for post in 0..8, pre in 0..len(N) {
+        let k = 2
+        project names[pre] -> E[0:10] + I { connect = all_to_all(); weight = 1 pA }
+    }
+    stimulate E[5:10] + names[1] with dc(1 pA)
+    record spikes of E + I
+}
+)");
+    ASSERT_TRUE(file) << s.output();
+    const auto& items = file->networks.at(0).items;
+    ASSERT_EQ(items.size(), 3u);
+    const auto& loop = *std::get<std::unique_ptr<ast::Loop>>(items[0]);
+    ASSERT_EQ(loop.ranges.size(), 2u);
+    EXPECT_EQ(loop.ranges[0].var, "post");
+    EXPECT_EQ(sexpr(loop.ranges[0].first), "0");
+    EXPECT_EQ(sexpr(loop.ranges[0].last), "8");
+    EXPECT_EQ(sexpr(loop.ranges[1].last), "len(N)");
+    ASSERT_EQ(loop.body.size(), 2u);
+    const auto& project = std::get<ast::Projection>(loop.body[1]);
+    ASSERT_EQ(project.source.size(), 1u);
+    EXPECT_EQ(sexpr(project.source[0].name_from_table), "names[pre]");
+    ASSERT_EQ(project.target.size(), 2u);
+    EXPECT_EQ(project.target[0].name, "E");
+    EXPECT_EQ(sexpr(project.target[0].last), "10");
+    EXPECT_EQ(project.target[1].name, "I");
+    const auto& stim = std::get<ast::Stimulus>(items[1]);
+    ASSERT_EQ(stim.target.size(), 2u);
+    EXPECT_EQ(sexpr(stim.target[0].first), "5");
+    EXPECT_EQ(sexpr(stim.target[1].name_from_table), "names[1]");
+    EXPECT_EQ(std::get<ast::Record>(items[2]).target.size(), 2u);
 }
 
 TEST(Parse, StatementsAndSeparators) {

@@ -28,7 +28,7 @@ struct Session {
 };
 
 /// `(+ a (* b c))`; numbers as written by %g with their unit in brackets: `250[pF]`;
-/// calls as `f(1, name=2)`.
+/// calls as `f(1, name=2)`; `N[i]` as `N[i]`, `[1, 2]` as `[1, 2]`, strings in quotes.
 inline std::string sexpr(const ast::Expr* e) {
     if (!e) return "<null>";
     std::ostringstream s;
@@ -50,6 +50,16 @@ inline std::string sexpr(const ast::Expr* e) {
         }
         s << ")";
         return s.str();
+    case ast::ExprKind::Index:
+        return sexpr(e->args[0].get()) + "[" + sexpr(e->args[1].get()) + "]";
+    case ast::ExprKind::Array:
+        s << "[";
+        for (size_t i = 0; i < e->args.size(); ++i)
+            s << (i ? ", " : "") << sexpr(e->args[i].get());
+        s << "]";
+        return s.str();
+    case ast::ExprKind::String:
+        return "\"" + e->name + "\"";
     default:
         s << "(" << e->op;
         for (const auto& arg : e->args)

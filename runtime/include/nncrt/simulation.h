@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -48,16 +49,32 @@ using ProjectionId = uint32_t;
 
 /// A value drawn independently per element (neuron, synapse), or a constant.
 struct Distribution {
-    enum class Kind { Constant, Uniform, Normal };
+    /// Constant: a. Uniform: on [a, b). Normal: mean a, standard deviation b, redrawn until
+    /// low <= x <= high (NEST's normal_clipped, PyNN's normal_clipped). LogNormal: exp of a
+    /// normal with mean a and standard deviation b (NEST's and PyNN's mu and sigma).
+    /// Exponential: mean a (the inverse of the rate).
+    enum class Kind { Constant, Uniform, Normal, LogNormal, Exponential };
     Kind kind = Kind::Constant;
-    double a = 0.0; ///< constant value | uniform low | normal mean
-    double b = 0.0; ///< uniform high | normal standard deviation
+    double a = 0.0; ///< constant value | uniform low | normal mean | lognormal mu | mean
+    double b = 0.0; ///< uniform high | normal standard deviation | lognormal sigma
+    double low = -std::numeric_limits<double>::infinity(); ///< Normal: redraw below this
+    double high = std::numeric_limits<double>::infinity(); ///< Normal: redraw above this
 
     static Distribution constant(double v) { return {Kind::Constant, v, 0.0}; }
     static Distribution uniform(double low, double high) { return {Kind::Uniform, low, high}; }
     static Distribution normal(double mean, double sd) { return {Kind::Normal, mean, sd}; }
+    static Distribution normal_clipped(double mean, double sd, double low, double high) {
+        return {Kind::Normal, mean, sd, low, high};
+    }
+    static Distribution lognormal(double mu, double sigma) { return {Kind::LogNormal, mu, sigma}; }
+    static Distribution exponential(double mean) { return {Kind::Exponential, mean, 0.0}; }
     bool is_constant() const { return kind == Kind::Constant; }
 };
+
+/// The share of a normal distribution that lies within [d.low, d.high]: a clipped normal
+/// whose share is below min_normal_share is refused, as it would redraw without end.
+double normal_share_within_bounds(const Distribution& d);
+inline constexpr double min_normal_share = 1e-6;
 
 /// How the synapses of a projection are chosen (PyNN / NEST connector semantics).
 struct Connector {
