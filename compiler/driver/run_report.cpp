@@ -77,6 +77,13 @@ void print_run_summary(std::ostream& out, const std::string& file, const ir::Net
     out << fmt::format("  synapses: {} ({:.2f} bytes per synapse, {:.1f} MiB)\n",
                        thousands(stats.synapses), stats.bytes_per_synapse(),
                        double(stats.bytes) / (1024.0 * 1024.0));
+    uint64_t plastic = 0;
+    size_t plastic_projections = 0;
+    for (nncrt::ProjectionId i = 0; i < sim.projection_count(); ++i)
+        if (sim.projection_is_plastic(i)) {
+            ++plastic_projections;
+            plastic += sim.synapse_count(i);
+        }
     std::string phases;
     for (const auto& [name, s] : timer.phases())
         phases += fmt::format("{}{} {}", phases.empty() ? "" : ", ", name, seconds(s));
@@ -85,6 +92,12 @@ void print_run_summary(std::ostream& out, const std::string& file, const ir::Net
     if (t_s > 0)
         out << fmt::format("  real-time factor: {:.3f} (wall time / model time)\n", sim_s / t_s);
     if (!output.empty()) out << "  spikes written to " << output << " (SONATA HDF5)\n";
+    if (plastic_projections > 0)
+        out << fmt::format("  plastic synapses: {} in {} projection{}{}\n", thousands(plastic),
+                           plastic_projections, plastic_projections == 1 ? "" : "s",
+                           output.empty()
+                               ? ", not written (no -o)"
+                               : ", written to " + synapse_file_path(output) + " (SONATA edges)");
     for (const auto& var : variables) {
         out << fmt::format("  {} recorded in", var.name);
         for (const auto& e : var.entries) {

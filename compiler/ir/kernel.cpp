@@ -222,7 +222,8 @@ std::string header_line(std::string_view label, const std::vector<std::string>& 
 } // namespace
 
 std::string to_string(const PopulationKernel& kernel) {
-    std::string out = fmt::format("kernel {}\n", kernel.name);
+    const bool event = kernel.kind == KernelKind::SynapseEvent;
+    std::string out = fmt::format("{}kernel {}\n", event ? "synapse event " : "", kernel.name);
     out += header_line("state", kernel.state_names);
     out += header_line("input", kernel.input_names);
     out += header_line("receptor", kernel.receptor_names);
@@ -235,7 +236,7 @@ std::string to_string(const PopulationKernel& kernel) {
                             i < kernel.parameter_values.size() ? kernel.parameter_values[i] : 0.0);
         out += "\n";
     }
-    out += "    for each neuron:\n";
+    out += event ? "    for each synapse the event reaches:\n" : "    for each neuron:\n";
     Printer(kernel).stmts(kernel.body, 2, out);
     return out;
 }

@@ -118,6 +118,31 @@ std::string print_program(const Program& program) {
             }
         }
     }
+    for (const auto& m : program.synapses) {
+        auto pn = m.parameter_names(), sn = m.state_names();
+        auto str = [&](const ExprPtr& e) { return e ? to_string(*e, pn, sn, {}) : "-"; };
+        out += fmt::format("synapse {}  # event-driven, exact between events\n", m.name);
+        for (const auto& p : m.parameters)
+            out += fmt::format("  parameter {} : {} = {}\n", p.name, p.dim.unit_name(),
+                               str(p.default_value));
+        for (const auto& s : m.states)
+            out += fmt::format("  state {} : {} = {}\n", s.name, s.dim.unit_name(), str(s.initial));
+        for (const auto& o : m.odes)
+            out += fmt::format("  {}' = {}\n", sn[size_t(o.state)], str(o.rhs));
+        auto handler = [&](const char* event, const SynapseHandler& h) {
+            out += fmt::format("  on {}\n", event);
+            for (size_t i = 0; i <= h.actions.size(); ++i) {
+                if (h.deliver && i == h.deliver_after)
+                    out += fmt::format("    deliver {} : {}\n", str(h.deliver),
+                                       m.weight_dim.unit_name());
+                if (i < h.actions.size())
+                    out += fmt::format("    {} = {}\n", sn[size_t(h.actions[i].state)],
+                                       str(h.actions[i].value));
+            }
+        };
+        handler("pre", m.on_pre);
+        if (m.on_post) handler("post", *m.on_post);
+    }
     if (!program.network) return out;
     const auto& n = *program.network;
     out += fmt::format("network {}\n", n.name);
@@ -135,10 +160,23 @@ std::string print_program(const Program& program) {
         const auto& src = n.populations[size_t(pr.source)];
         const auto& tgt = n.populations[size_t(pr.target)];
         const auto& receptor = program.models[size_t(tgt.model)].receptors[size_t(pr.receptor)];
-        out += fmt::format("  project {} -> {}: {}, weight {}, delay {}, receptor {}\n", src.name,
-                           tgt.name, connector_text(pr.connector),
-                           value(pr.weight, receptor.weight_dim), value(pr.delay, dims::time),
-                           receptor.name);
+        if (pr.synapse < 0) {
+            out += fmt::format("  project {} -> {}: {}, weight {}, delay {}, receptor {}\n",
+                               src.name, tgt.name, connector_text(pr.connector),
+                               value(pr.weight, receptor.weight_dim), value(pr.delay, dims::time),
+                               receptor.name);
+            continue;
+        }
+        const auto& syn = program.synapses[size_t(pr.synapse)];
+        out += fmt::format("  project {} -> {}: {}, synapse {}, delay {}, receptor {}\n", src.name,
+                           tgt.name, connector_text(pr.connector), syn.name,
+                           value(pr.delay, dims::time), receptor.name);
+        for (size_t i = 0; i < pr.synapse_parameters.size(); ++i)
+            out += fmt::format("    {} = {}\n", syn.parameters[i].name,
+                               quantity_text(pr.synapse_parameters[i], syn.parameters[i].dim));
+        for (size_t i = 0; i < pr.synapse_initial.size(); ++i)
+            out += fmt::format("    {}(0) = {}\n", syn.states[i].name,
+                               value(pr.synapse_initial[i], syn.states[i].dim));
     }
     for (const auto& s : n.stimuli) {
         const auto& tgt = n.populations[size_t(s.target)];

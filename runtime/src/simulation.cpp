@@ -713,6 +713,12 @@ size_t Simulation::projection_count() const {
     return impl_->projections.size();
 }
 
+uint64_t Simulation::synapse_count(ProjectionId projection) const {
+    if (projection >= impl_->projections.size())
+        throw Error(fmt::format("no projection {}", projection));
+    return impl_->projections[projection].table.synapse_count();
+}
+
 bool Simulation::projection_is_plastic(ProjectionId projection) const {
     if (projection >= impl_->projections.size())
         throw Error(fmt::format("no projection {}", projection));

@@ -397,5 +397,42 @@ TEST(KernelJit, CompileTimeOfTenStatements) {
     EXPECT_LT(seconds, 1.0);
 }
 
+// A synapse event kernel touches only the listed synapses, in their own slots, with the
+// event's time as Input(0): x = x * exp(-(t - t_last) / 10) + 1; t_last = t.
+TEST(KernelJit, SynapseEventKernelUpdatesTheListedSynapsesOnly) {
+    PopulationKernel k;
+    k.kind = kir::KernelKind::SynapseEvent;
+    k.name = "on_pre";
+    k.state_names = {"x", "t_last"};
+    k.input_names = {"t"};
+    k.local_count = 1;
+    k.body.push_back(set_local(0, sub(input(0), state(1))));
+    k.body.push_back(
+        set_state(0, add(mul(state(0), Expr::call("exp", {mul(num(-0.1), local(0))})), num(1.0))));
+    k.body.push_back(set_state(1, input(0)));
+    KernelJit jit;
+    auto compiled = jit.compile({}, {k});
+    ASSERT_EQ(compiled.synapse_events.size(), 1u);
+    std::vector<double> x = {1, 2, 3, 4, 5}, t_last = {0, 1, 2, 3, 4};
+    double* state_ptrs[] = {x.data(), t_last.data()};
+    const std::vector<uint64_t> listed = {3, 0};
+    const nncrt_synapse_event_args args{listed.size(), listed.data(), state_ptrs, 10.0};
+    compiled.synapse_events[0](&args);
+    EXPECT_EQ(bits(x[3]), bits(4.0 * std::exp(-0.1 * (10.0 - 3.0)) + 1.0));
+    EXPECT_EQ(bits(x[0]), bits(1.0 * std::exp(-0.1 * (10.0 - 0.0)) + 1.0));
+    EXPECT_EQ(t_last[3], 10.0);
+    EXPECT_EQ(t_last[0], 10.0);
+    for (size_t s : {1u, 2u, 4u}) { // not listed: untouched
+        EXPECT_EQ(x[s], double(s + 1));
+        EXPECT_EQ(t_last[s], double(s));
+    }
+    // Population and event kernels are not interchangeable.
+    EXPECT_THROW(jit.compile({k}), BackendError);
+    PopulationKernel emits = k;
+    emits.name = "emits";
+    emits.body.push_back(Stmt{Stmt::Kind::EmitSpike, -1, nullptr, {}, {}});
+    EXPECT_THROW(jit.compile({}, {emits}), BackendError);
+}
+
 } // namespace
 } // namespace nnc::llvmjit::test

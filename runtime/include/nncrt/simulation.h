@@ -245,6 +245,7 @@ public:
     /// The synapses of a projection after build(), with their state now.
     SynapseTable synapse_table(ProjectionId projection) const;
     size_t projection_count() const;
+    uint64_t synapse_count(ProjectionId projection) const; ///< 0 before build()
     bool projection_is_plastic(ProjectionId projection) const;
     /// State variable j of every synapse of a plastic projection, in the order of
     /// synapse_table().
