@@ -194,14 +194,25 @@ int run_command(const RunOptions& options) {
     if (!options.output.empty()) {
         try {
             timer.time("write", [&] {
-                sim->write_spikes_hdf5(options.output);
-                for (const auto& var : variables)
-                    sim->write_state_report_hdf5(state_report_path(options.output, var.name),
-                                                 var.entries);
+                const bool csv = writes_csv(options.output);
+                if (csv)
+                    sim->write_spikes_csv(options.output);
+                else
+                    sim->write_spikes_hdf5(options.output);
+                for (const auto& var : variables) {
+                    const auto path = state_report_path(options.output, var.name);
+                    if (csv)
+                        sim->write_state_report_csv(path, var.name, var.entries);
+                    else
+                        sim->write_state_report_hdf5(path, var.entries);
+                }
                 if (!lowered->plastic.empty()) {
                     const auto plastic = plastic_projections(*lowered);
-                    sim->write_synapses_hdf5(synapse_file_path(options.output), plastic.projections,
-                                             plastic.state_units);
+                    const auto path = synapse_file_path(options.output);
+                    if (csv)
+                        sim->write_synapses_csv(path, plastic.projections, plastic.state_units);
+                    else
+                        sim->write_synapses_hdf5(path, plastic.projections, plastic.state_units);
                 }
             });
         } catch (const nncrt::Error& e) {

@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
     add_compile_options(run_cmd, run.compile);
     run_cmd->add_option("-o,--output", run.output,
                         "write recorded spikes to this HDF5 file (SONATA spike layout), and "
-                        "each recorded state variable beside it (OUT.h5 -> OUT.V_m.h5)");
+                        "each recorded state variable beside it (OUT.h5 -> OUT.V_m.h5); a "
+                        "name ending in .csv writes CSV instead");
     run_cmd->add_option("--duration", run.compile.duration,
                         "model time to simulate, overriding the model's `duration`: a time "
                         "such as '2 s' or '500 ms'; a bare number is in ms");

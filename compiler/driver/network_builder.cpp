@@ -98,6 +98,10 @@ PlasticProjections plastic_projections(const passes::LoweredProgram& lowered) {
     return out;
 }
 
+bool writes_csv(const std::string& spike_path) {
+    return std::filesystem::path(spike_path).extension() == ".csv";
+}
+
 std::string synapse_file_path(const std::string& spike_path) {
     return state_report_path(spike_path, "synapses");
 }

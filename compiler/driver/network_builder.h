@@ -38,6 +38,9 @@ struct PlasticProjections {
 };
 PlasticProjections plastic_projections(const passes::LoweredProgram& lowered);
 
+/// Whether `-o PATH` asks for CSV (PATH ends in .csv) rather than HDF5.
+bool writes_csv(const std::string& spike_path);
+
 /// The file of the synapses of plastic projections beside the spike file:
 /// out.h5 -> out.synapses.h5.
 std::string synapse_file_path(const std::string& spike_path);

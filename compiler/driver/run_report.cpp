@@ -91,13 +91,15 @@ void print_run_summary(std::ostream& out, const std::string& file, const ir::Net
     double sim_s = timer.seconds("simulate");
     if (t_s > 0)
         out << fmt::format("  real-time factor: {:.3f} (wall time / model time)\n", sim_s / t_s);
-    if (!output.empty()) out << "  spikes written to " << output << " (SONATA HDF5)\n";
+    const bool csv = writes_csv(output);
+    if (!output.empty())
+        out << "  spikes written to " << output << (csv ? " (CSV)\n" : " (SONATA HDF5)\n");
     if (plastic_projections > 0)
         out << fmt::format("  plastic synapses: {} in {} projection{}{}\n", thousands(plastic),
                            plastic_projections, plastic_projections == 1 ? "" : "s",
-                           output.empty()
-                               ? ", not written (no -o)"
-                               : ", written to " + synapse_file_path(output) + " (SONATA edges)");
+                           output.empty() ? ", not written (no -o)"
+                                          : ", written to " + synapse_file_path(output) +
+                                                (csv ? " (CSV)" : " (SONATA edges)"));
     for (const auto& var : variables) {
         out << fmt::format("  {} recorded in", var.name);
         for (const auto& e : var.entries) {
@@ -110,7 +112,8 @@ void print_run_summary(std::ostream& out, const std::string& file, const ir::Net
         if (output.empty())
             out << ", not written (no -o)\n";
         else
-            out << ", written to " << state_report_path(output, var.name) << " (SONATA report)\n";
+            out << ", written to " << state_report_path(output, var.name)
+                << (csv ? " (CSV)\n" : " (SONATA report)\n");
     }
 }
 

@@ -54,14 +54,7 @@ public:
     }
 
     void write(std::span<const EdgePopulationView> edges) const {
-        std::map<std::string, int> used;
-        std::vector<std::string> names;
-        for (const auto& e : edges) {
-            std::string name = e.source + "_to_" + e.target;
-            const int k = ++used[name];
-            if (k > 1) name += "_" + std::to_string(k);
-            names.push_back(std::move(name));
-        }
+        const std::vector<std::string> names = edge_population_names(edges);
         struct Named {
             std::string name;
         };
@@ -78,6 +71,18 @@ public:
 };
 
 } // namespace
+
+std::vector<std::string> edge_population_names(std::span<const EdgePopulationView> edges) {
+    std::map<std::string, int> used;
+    std::vector<std::string> names;
+    for (const auto& e : edges) {
+        std::string name = e.source + "_to_" + e.target;
+        const int k = ++used[name];
+        if (k > 1) name += "_" + std::to_string(k);
+        names.push_back(std::move(name));
+    }
+    return names;
+}
 
 void write_sonata_edges(const std::string& path, std::span<const EdgePopulationView> edges) {
     Writer(path).write(edges);

@@ -20,6 +20,10 @@ struct EdgePopulationView {
     std::vector<std::string> state_units; ///< one per state variable ("" for none)
 };
 
+/// The name of each projection's edge population: <source>_to_<target>, and for a second,
+/// third, ... projection between the same populations <source>_to_<target>_2, _3, ...
+std::vector<std::string> edge_population_names(std::span<const EdgePopulationView> edges);
+
 /// Creates (or truncates) the file at `path`. Two projections between the same populations
 /// get the names <source>_to_<target> and <source>_to_<target>_2, ... Throws Error naming the
 /// path and the reason when the file cannot be written.

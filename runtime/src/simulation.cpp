@@ -5,6 +5,7 @@
 #include "connection_table.h"
 #include "connectors.h"
 #include "counter_rng.h"
+#include "csv_writer.h"
 #include "hdf5_edge_writer.h"
 #include "hdf5_report_writer.h"
 #include "hdf5_spike_writer.h"
@@ -175,6 +176,13 @@ struct Simulation::Impl {
     std::vector<StateRecord> state_records;
     void do_step();
     void check_finite(double from_ms) const; ///< throws NonFiniteState
+    std::vector<SpikePopulationView> spike_views() const;
+    std::vector<ReportPopulationView> report_views(const std::vector<ReportEntry>& entries,
+                                                   const Simulation& sim) const;
+    std::vector<EdgePopulationView> edge_views(const std::vector<ProjectionId>& ids,
+                                               const std::vector<std::vector<std::string>>& units,
+                                               std::vector<SynapseTable>& tables,
+                                               const Simulation& sim) const;
     void check_memory() const;
 };
 
@@ -768,22 +776,54 @@ SynapseTable Simulation::synapse_table(ProjectionId projection) const {
     return out;
 }
 
+std::vector<EdgePopulationView>
+Simulation::Impl::edge_views(const std::vector<ProjectionId>& ids,
+                             const std::vector<std::vector<std::string>>& state_units,
+                             std::vector<SynapseTable>& tables, const Simulation& sim) const {
+    if (state_units.size() != ids.size())
+        throw Error("writing synapses: one list of units per projection is needed");
+    std::vector<EdgePopulationView> views;
+    tables.clear();
+    tables.reserve(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+        tables.push_back(sim.synapse_table(ids[i]));
+        const ProjectionSpec& spec = projections[ids[i]].spec;
+        views.push_back({pops[spec.source]->spec.name, pops[spec.target]->spec.name, &tables.back(),
+                         state_units[i]});
+    }
+    return views;
+}
+
+std::vector<ReportPopulationView>
+Simulation::Impl::report_views(const std::vector<ReportEntry>& entries,
+                               const Simulation& sim) const {
+    std::vector<ReportPopulationView> views;
+    for (const ReportEntry& e : entries) {
+        const StateRecord& r = sim.recorded_state(e.recorder);
+        views.push_back({pops[r.population]->spec.name, &r, e.units});
+    }
+    return views;
+}
+
+std::vector<SpikePopulationView> Simulation::Impl::spike_views() const {
+    std::vector<SpikePopulationView> views;
+    for (const auto& p : pops)
+        if (p->recorder.enabled()) views.push_back({p->spec.name, &p->recorder.spikes()});
+    return views;
+}
+
 void Simulation::write_synapses_hdf5(
     const std::string& path, const std::vector<ProjectionId>& projections,
     const std::vector<std::vector<std::string>>& state_units) const {
-    if (state_units.size() != projections.size())
-        throw Error("write_synapses_hdf5: one list of units per projection is needed");
-    std::vector<EdgePopulationView> views;
     std::vector<SynapseTable> tables;
-    tables.reserve(projections.size());
-    for (size_t i = 0; i < projections.size(); ++i) {
-        const ProjectionId id = projections[i];
-        tables.push_back(synapse_table(id));
-        const ProjectionSpec& spec = impl_->projections[id].spec;
-        views.push_back({impl_->pops[spec.source]->spec.name, impl_->pops[spec.target]->spec.name,
-                         &tables.back(), state_units[i]});
-    }
-    write_sonata_edges(path, views);
+    write_sonata_edges(path, impl_->edge_views(projections, state_units, tables, *this));
+}
+
+void Simulation::write_synapses_csv(
+    const std::string& path, const std::vector<ProjectionId>& projections,
+    const std::vector<std::vector<std::string>>& state_units) const {
+    std::vector<SynapseTable> tables;
+    nncrt::write_synapses_csv(path, impl_->edge_views(projections, state_units, tables, *this));
 }
 
 size_t Simulation::state_recorder_count() const {
@@ -798,19 +838,20 @@ const StateRecord& Simulation::recorded_state(StateRecorderId id) const {
 
 void Simulation::write_state_report_hdf5(const std::string& path,
                                          const std::vector<ReportEntry>& entries) const {
-    std::vector<ReportPopulationView> views;
-    for (const ReportEntry& e : entries) {
-        const StateRecord& r = recorded_state(e.recorder);
-        views.push_back({impl_->pops[r.population]->spec.name, &r, e.units});
-    }
-    write_sonata_report(path, views, impl_->config.dt_ms);
+    write_sonata_report(path, impl_->report_views(entries, *this), impl_->config.dt_ms);
+}
+
+void Simulation::write_state_report_csv(const std::string& path, const std::string& variable,
+                                        const std::vector<ReportEntry>& entries) const {
+    write_state_csv(path, variable, impl_->report_views(entries, *this), impl_->config.dt_ms);
 }
 
 void Simulation::write_spikes_hdf5(const std::string& path) const {
-    std::vector<SpikePopulationView> views;
-    for (const auto& p : impl_->pops)
-        if (p->recorder.enabled()) views.push_back({p->spec.name, &p->recorder.spikes()});
-    write_sonata_spikes(path, views);
+    write_sonata_spikes(path, impl_->spike_views());
+}
+
+void Simulation::write_spikes_csv(const std::string& path) const {
+    nncrt::write_spikes_csv(path, impl_->spike_views());
 }
 
 } // namespace nncrt

@@ -189,4 +189,32 @@ TEST(SynapseModels, RunWritesTheSynapsesAsSonataEdges) {
     EXPECT_EQ(py.out, "['pre_to_post', 'pre_to_post_2']\npre post\n1.5 ms 2.0\npA 1\n");
 }
 
+TEST(SynapseModels, RunWritesCsvWhenTheOutputEndsInCsv) {
+    const auto dir = nnc::test::scratch_dir("synapse_models_csv");
+    const auto r = nnc::test::run_nnc("run " + model_path("tsodyks_markram_train.nml") + " -o " +
+                                      dir + "/out.csv");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("spikes written to " + dir + "/out.csv (CSV)"), std::string::npos)
+        << r.out;
+    auto lines = [](const std::string& path) {
+        std::ifstream in(path);
+        std::vector<std::string> out;
+        for (std::string line; std::getline(in, line);)
+            out.push_back(line);
+        return out;
+    };
+    const auto spikes = lines(dir + "/out.csv");
+    ASSERT_GE(spikes.size(), 9u);
+    EXPECT_EQ(spikes[0], "population,node_id,time_ms");
+    EXPECT_EQ(spikes[1].rfind("pre,0,", 0), 0u) << spikes[1];
+    const auto current = lines(dir + "/out.I_ex.csv");
+    ASSERT_EQ(current.size(), 3001u); // a header and 3000 samples of one neuron
+    EXPECT_EQ(current[0], "time_ms,population,node_id,I_ex [pA]");
+    EXPECT_EQ(current[1], "0.1,post,0,0");
+    const auto synapses = lines(dir + "/out.synapses.csv");
+    ASSERT_EQ(synapses.size(), 6u); // w, u, x, t_last_event, delivered_weight
+    EXPECT_EQ(synapses[0], "projection,source_node_id,target_node_id,delay_ms,variable,value,unit");
+    EXPECT_EQ(synapses[1], "pre_to_post,0,0,1,w,100,pA");
+}
+
 } // namespace

@@ -258,6 +258,15 @@ public:
     void write_synapses_hdf5(const std::string& path, const std::vector<ProjectionId>& projections,
                              const std::vector<std::vector<std::string>>& state_units) const;
 
+    /// The same as write_synapses_hdf5, write_spikes_hdf5 and write_state_report_hdf5, as
+    /// CSV (see runtime/src/csv_writer.h for the columns); `variable` names the recorded
+    /// state in the header.
+    void write_synapses_csv(const std::string& path, const std::vector<ProjectionId>& projections,
+                            const std::vector<std::vector<std::string>>& state_units) const;
+    void write_spikes_csv(const std::string& path) const;
+    void write_state_report_csv(const std::string& path, const std::string& variable,
+                                const std::vector<ReportEntry>& entries) const;
+
     /// Writes recorded spikes in the SONATA spike layout:
     /// /spikes/<population>/timestamps (float64, ms) and /spikes/<population>/node_ids (uint64).
     void write_spikes_hdf5(const std::string& path) const;
