@@ -66,6 +66,11 @@ std::string value(const ValueSpec& v, const Dimension& d) {
     return "?";
 }
 
+/// "[0:10]" for a slice, "" for a whole population.
+std::string slice_text(const NeuronRange& r) {
+    return r.whole() ? std::string() : fmt::format("[{}:{}]", r.first, r.first + r.count);
+}
+
 std::string connector_text(const Connector& c) {
     const std::string options =
         fmt::format("autapses = {}, multapses = {}", c.allow_autapses, c.allow_multapses);
@@ -135,8 +140,9 @@ std::string print_program(const Program& program) {
         const auto& src = n.populations[size_t(pr.source)];
         const auto& tgt = n.populations[size_t(pr.target)];
         const auto& receptor = program.models[size_t(tgt.model)].receptors[size_t(pr.receptor)];
-        out += fmt::format("  project {} -> {}: {}, weight {}, delay {}, receptor {}\n", src.name,
-                           tgt.name, connector_text(pr.connector),
+        out += fmt::format("  project {} -> {}: {}, weight {}, delay {}, receptor {}\n",
+                           src.name + slice_text(pr.source_neurons),
+                           tgt.name + slice_text(pr.target_neurons), connector_text(pr.connector),
                            value(pr.weight, receptor.weight_dim), value(pr.delay, dims::time),
                            receptor.name);
     }
@@ -145,18 +151,20 @@ std::string print_program(const Program& program) {
         const auto& model = program.models[size_t(tgt.model)];
         if (s.kind == Stimulus::Kind::Poisson) {
             const auto& receptor = model.receptors[size_t(s.receptor)];
-            out +=
-                fmt::format("  stimulate {} with poisson({} Hz) weight {} receptor {}\n", tgt.name,
-                            s.rate_hz, quantity_text(s.weight, receptor.weight_dim), receptor.name);
+            out += fmt::format("  stimulate {} with poisson({} Hz) weight {} receptor {}\n",
+                               tgt.name + slice_text(s.target_neurons), s.rate_hz,
+                               quantity_text(s.weight, receptor.weight_dim), receptor.name);
         } else {
             const auto& input = model.inputs[size_t(s.input)];
-            out += fmt::format("  stimulate {} with dc({}, {} ms to {} ms) into {}\n", tgt.name,
+            out += fmt::format("  stimulate {} with dc({}, {} ms to {} ms) into {}\n",
+                               tgt.name + slice_text(s.target_neurons),
                                quantity_text(s.amplitude, input.dim), s.start_ms, s.stop_ms,
                                input.name);
         }
     }
     for (const auto& r : n.spike_recorders)
-        out += fmt::format("  record spikes of {}\n", n.populations[size_t(r.population)].name);
+        out += fmt::format("  record spikes of {}{}\n", n.populations[size_t(r.population)].name,
+                           slice_text(r.neurons));
     for (const auto& r : n.state_recorders) {
         const auto& pop = n.populations[size_t(r.population)];
         const auto& model = program.models[size_t(pop.model)];
