@@ -199,6 +199,17 @@ private:
         auto first = bound(*range.first, "the start of a loop range");
         auto last = bound(*range.last, "the end of a loop range");
         if (!first || !last) return;
+        // A network is elaborated item by item; a range this long is a mistake, not a model.
+        constexpr double longest = 1e6;
+        if (*last - *first > longest) {
+            error(range.range,
+                  fmt::format("the loop range {}..{} has {} values; at most {} are allowed",
+                              number_text(*first), number_text(*last), number_text(*last - *first),
+                              number_text(longest)),
+                  "loop over tables of populations, not over neurons: a population holds many "
+                  "neurons, and slices name some of them");
+            return;
+        }
         for (double v = *first; v < *last; ++v) {
             locals_.push_back(Constant{range.var, Value::quantity({v, Dimension::none()}), item_,
                                        range.var_range, true, true});
