@@ -26,6 +26,10 @@ nncrt::Distribution distribution(const ir::ValueSpec& v) {
     throw std::logic_error("unknown value kind");
 }
 
+nncrt::NeuronRange neurons(const ir::NeuronRange& r) {
+    return r.whole() ? nncrt::NeuronRange{} : nncrt::NeuronRange{r.first, r.count};
+}
+
 nncrt::Connector connector(const ir::Connector& c) {
     nncrt::Connector out;
     switch (c.kind) {
@@ -156,6 +160,8 @@ make_simulation(const ir::Program& program, const std::vector<kir::PopulationKer
         spec.weight = distribution(proj.weight);
         spec.delay_ms = distribution(proj.delay);
         spec.receptor = uint32_t(proj.receptor);
+        spec.source_neurons = neurons(proj.source_neurons);
+        spec.target_neurons = neurons(proj.target_neurons);
         if (proj.synapse >= 0) {
             if (!plastic[i])
                 throw std::logic_error("plastic projection without synapse event kernels");
@@ -166,13 +172,13 @@ make_simulation(const ir::Program& program, const std::vector<kir::PopulationKer
     for (const auto& stim : net.stimuli) {
         if (stim.kind == ir::Stimulus::Kind::Poisson)
             sim->add_poisson({nncrt::PopulationId(stim.target), stim.rate_hz, stim.weight,
-                              uint32_t(stim.receptor)});
+                              uint32_t(stim.receptor), neurons(stim.target_neurons)});
         else
             sim->add_dc({nncrt::PopulationId(stim.target), uint32_t(stim.input), stim.amplitude,
-                         stim.start_ms, stim.stop_ms});
+                         stim.start_ms, stim.stop_ms, neurons(stim.target_neurons)});
     }
     for (const auto& rec : net.spike_recorders)
-        sim->record_spikes(nncrt::PopulationId(rec.population));
+        sim->record_spikes(nncrt::PopulationId(rec.population), neurons(rec.neurons));
     return sim;
 }
 

@@ -155,6 +155,16 @@ struct ValueSpec {
     double high = std::numeric_limits<double>::infinity(); ///< Normal: redrawn above
 };
 
+/// The neurons first <= i < first + count of a population; all of them by default.
+struct NeuronRange {
+    static constexpr uint64_t all = UINT64_MAX;
+    uint64_t first = 0;
+    uint64_t count = all;
+
+    bool whole() const { return first == 0 && count == all; }
+    bool operator==(const NeuronRange&) const = default;
+};
+
 struct Population {
     std::string name;
     int model = -1; ///< index into Program::models
@@ -188,6 +198,8 @@ struct Projection {
     std::vector<double> synapse_parameters; ///< one per synapse model parameter
     std::vector<ValueSpec> synapse_initial; ///< one per synapse model state variable
     SourceRange range;
+    NeuronRange source_neurons = {}; ///< a slice of the source (`E[0:100]`), or all of it
+    NeuronRange target_neurons = {};
 };
 
 struct Stimulus {
@@ -202,11 +214,13 @@ struct Stimulus {
     double start_ms = 0.0;  ///< DC
     double stop_ms = 1e300; ///< DC
     SourceRange range;
+    NeuronRange target_neurons = {}; ///< a slice of the target, or all of it
 };
 
 struct SpikeRecorder {
     int population = -1;
     SourceRange range;
+    NeuronRange neurons = {}; ///< a slice of the population, or all of it
 };
 
 /// `record V_m, I_ex of E[first:last] every 0.5 ms`: samples of some states of the neurons

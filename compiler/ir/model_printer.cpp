@@ -66,6 +66,11 @@ std::string value(const ValueSpec& v, const Dimension& d) {
     return "?";
 }
 
+/// "[0:10]" for a slice, "" for a whole population.
+std::string slice_text(const NeuronRange& r) {
+    return r.whole() ? std::string() : fmt::format("[{}:{}]", r.first, r.first + r.count);
+}
+
 std::string connector_text(const Connector& c) {
     const std::string options =
         fmt::format("autapses = {}, multapses = {}", c.allow_autapses, c.allow_multapses);
@@ -162,15 +167,17 @@ std::string print_program(const Program& program) {
         const auto& receptor = program.models[size_t(tgt.model)].receptors[size_t(pr.receptor)];
         if (pr.synapse < 0) {
             out += fmt::format("  project {} -> {}: {}, weight {}, delay {}, receptor {}\n",
-                               src.name, tgt.name, connector_text(pr.connector),
-                               value(pr.weight, receptor.weight_dim), value(pr.delay, dims::time),
-                               receptor.name);
+                               src.name + slice_text(pr.source_neurons),
+                               tgt.name + slice_text(pr.target_neurons),
+                               connector_text(pr.connector), value(pr.weight, receptor.weight_dim),
+                               value(pr.delay, dims::time), receptor.name);
             continue;
         }
         const auto& syn = program.synapses[size_t(pr.synapse)];
-        out += fmt::format("  project {} -> {}: {}, synapse {}, delay {}, receptor {}\n", src.name,
-                           tgt.name, connector_text(pr.connector), syn.name,
-                           value(pr.delay, dims::time), receptor.name);
+        out += fmt::format("  project {} -> {}: {}, synapse {}, delay {}, receptor {}\n",
+                           src.name + slice_text(pr.source_neurons),
+                           tgt.name + slice_text(pr.target_neurons), connector_text(pr.connector),
+                           syn.name, value(pr.delay, dims::time), receptor.name);
         for (size_t i = 0; i < pr.synapse_parameters.size(); ++i)
             out += fmt::format("    {} = {}\n", syn.parameters[i].name,
                                quantity_text(pr.synapse_parameters[i], syn.parameters[i].dim));
@@ -183,18 +190,20 @@ std::string print_program(const Program& program) {
         const auto& model = program.models[size_t(tgt.model)];
         if (s.kind == Stimulus::Kind::Poisson) {
             const auto& receptor = model.receptors[size_t(s.receptor)];
-            out +=
-                fmt::format("  stimulate {} with poisson({} Hz) weight {} receptor {}\n", tgt.name,
-                            s.rate_hz, quantity_text(s.weight, receptor.weight_dim), receptor.name);
+            out += fmt::format("  stimulate {} with poisson({} Hz) weight {} receptor {}\n",
+                               tgt.name + slice_text(s.target_neurons), s.rate_hz,
+                               quantity_text(s.weight, receptor.weight_dim), receptor.name);
         } else {
             const auto& input = model.inputs[size_t(s.input)];
-            out += fmt::format("  stimulate {} with dc({}, {} ms to {} ms) into {}\n", tgt.name,
+            out += fmt::format("  stimulate {} with dc({}, {} ms to {} ms) into {}\n",
+                               tgt.name + slice_text(s.target_neurons),
                                quantity_text(s.amplitude, input.dim), s.start_ms, s.stop_ms,
                                input.name);
         }
     }
     for (const auto& r : n.spike_recorders)
-        out += fmt::format("  record spikes of {}\n", n.populations[size_t(r.population)].name);
+        out += fmt::format("  record spikes of {}{}\n", n.populations[size_t(r.population)].name,
+                           slice_text(r.neurons));
     for (const auto& r : n.state_recorders) {
         const auto& pop = n.populations[size_t(r.population)];
         const auto& model = program.models[size_t(pop.model)];

@@ -203,6 +203,17 @@ private:
         auto first = bound(*range.first, "the start of a loop range");
         auto last = bound(*range.last, "the end of a loop range");
         if (!first || !last) return;
+        // A network is elaborated item by item; a range this long is a mistake, not a model.
+        constexpr double longest = 1e6;
+        if (*last - *first > longest) {
+            error(range.range,
+                  fmt::format("the loop range {}..{} has {} values; at most {} are allowed",
+                              number_text(*first), number_text(*last), number_text(*last - *first),
+                              number_text(longest)),
+                  "loop over tables of populations, not over neurons: a population holds many "
+                  "neurons, and slices name some of them");
+            return;
+        }
         for (double v = *first; v < *last; ++v) {
             locals_.push_back(Constant{range.var, Value::quantity({v, Dimension::none()}), item_,
                                        range.var_range, true, true});
@@ -1056,18 +1067,6 @@ private:
         return sel;
     }
 
-    /// The one whole population an item names; -1 after reporting.
-    int whole_population(const std::vector<ast::PopulationRef>& refs, const char* role) {
-        if (refs.empty()) return -1;
-        if (refs.size() > 1 || refs[0].first) {
-            error(refs.size() > 1 ? refs[1].range : refs[0].slice_range,
-                  fmt::format("the {} must be one whole population here", role));
-            return -1;
-        }
-        auto sel = select(refs[0]);
-        return sel ? sel->population : -1;
-    }
-
     // ---- projections ---------------------------------------------------------------------
 
     /// The receptor a projection or stimulus targets; nullopt if unknown (reported, or
@@ -1124,7 +1123,18 @@ private:
         return q->value != 0;
     }
 
-    std::optional<ir::Connector> connector(const ast::Expr& e, int source, int target) {
+    /// One side of a projection as its connection rule sees it: a population, a slice or a
+    /// union of them, with its number of neurons.
+    struct Side {
+        std::string name; ///< as in messages: `E`, `E[0:10]`, `E + I`
+        uint64_t size = 0;
+    };
+
+    /// The connection rule; `src` and `tgt` are null where their populations are unknown.
+    /// same_neurons: the source and target are the very same neurons, so that autapses can
+    /// arise.
+    std::optional<ir::Connector> connector(const ast::Expr& e, const Side* src, const Side* tgt,
+                                           bool same_neurons) {
         using K = ir::Connector::Kind;
         if (e.kind != ast::ExprKind::Call) {
             error(e.range, "expected a connection rule",
@@ -1183,8 +1193,6 @@ private:
             else
                 c.allow_multapses = *f;
         }
-        const ir::Population* src = source >= 0 ? &out_.populations[size_t(source)] : nullptr;
-        const ir::Population* tgt = target >= 0 ? &out_.populations[size_t(target)] : nullptr;
         if (c.kind == K::FixedProbability && (*args)[0]) {
             auto q = evaluate_as(*(*args)[0], Dimension::none(), "a connection probability");
             if (q && (q->value < 0 || q->value > 1)) {
@@ -1210,7 +1218,7 @@ private:
             } else if (q) {
                 c.indegree = uint64_t(q->value);
                 if (src && !c.allow_multapses) {
-                    uint64_t available = src->size - (!c.allow_autapses && source == target);
+                    uint64_t available = src->size - (!c.allow_autapses && same_neurons);
                     if (src->size > 0 && c.indegree > available) {
                         error(k.range, fmt::format("without multapses, an in-degree of {} needs "
                                                    "at least that many sources, but '{}' has {}",
@@ -1232,20 +1240,157 @@ private:
         return c;
     }
 
+    /// The populations or slices `refs` name (`E[0:10] + I`); nullopt after reporting.
+    std::optional<std::vector<Selection>> selections(const std::vector<ast::PopulationRef>& refs) {
+        std::vector<Selection> out;
+        bool ok = !refs.empty();
+        for (const auto& ref : refs) {
+            auto sel = select(ref);
+            ok = ok && sel.has_value();
+            if (sel) out.push_back(*sel);
+        }
+        if (!ok) return std::nullopt;
+        return out;
+    }
+
+    Side side(const std::vector<Selection>& members) const {
+        Side out;
+        for (const auto& m : members) {
+            if (!out.name.empty()) out.name += " + ";
+            out.name += out_.populations[size_t(m.population)].name;
+            if (m.sliced) out.name += fmt::format("[{}:{}]", m.first, m.last);
+            out.size += m.last - m.first;
+        }
+        return out;
+    }
+
+    static ir::NeuronRange neurons(const Selection& s) {
+        return s.sliced ? ir::NeuronRange{s.first, s.last - s.first} : ir::NeuronRange{};
+    }
+
+    /// The (source, target) pairs of members that a projection between unions becomes, each
+    /// with its part of the neurons; nullopt after reporting a rule that a split would change.
+    std::optional<std::vector<std::pair<Selection, Selection>>>
+    split(const ir::Connector& c, const std::vector<Selection>& sources,
+          const std::vector<Selection>& targets, const ast::Projection& p) {
+        using K = ir::Connector::Kind;
+        std::vector<std::pair<Selection, Selection>> pairs;
+        if (c.kind == K::OneToOne) {
+            // The i-th neuron of the source union to the i-th of the target union, in runs
+            // that stay within one member on each side.
+            size_t a = 0, b = 0;
+            uint64_t at_a = sources[0].first, at_b = targets[0].first;
+            while (a < sources.size() && b < targets.size()) {
+                const uint64_t n = std::min(sources[a].last - at_a, targets[b].last - at_b);
+                Selection s = sources[a], t = targets[b];
+                s.first = at_a, s.last = at_a + n, t.first = at_b, t.last = at_b + n;
+                const auto& ps = out_.populations[size_t(s.population)];
+                const auto& pt = out_.populations[size_t(t.population)];
+                s.sliced = !(s.first == 0 && s.last == ps.size);
+                t.sliced = !(t.first == 0 && t.last == pt.size);
+                if (n > 0) pairs.emplace_back(s, t);
+                at_a += n, at_b += n;
+                if (at_a == sources[a].last && ++a < sources.size()) at_a = sources[a].first;
+                if (at_b == targets[b].last && ++b < targets.size()) at_b = targets[b].first;
+            }
+        } else {
+            const bool per_pair = c.kind == K::AllToAll || c.kind == K::FixedProbability;
+            // fixed_indegree draws each target's k sources from all the sources together: a
+            // union of targets splits, one of sources does not.
+            const bool per_target = c.kind == K::FixedIndegree;
+            if ((!per_pair && sources.size() > 1) ||
+                (!per_pair && !per_target && targets.size() > 1)) {
+                const bool source_side = sources.size() > 1;
+                const auto& refs = source_side ? p.source : p.target;
+                error({refs.front().range.begin, refs.back().range.end},
+                      fmt::format("this connection rule counts connections over the whole {}, so "
+                                  "a union of populations cannot be its {}",
+                                  source_side ? "source" : "target",
+                                  source_side ? "source" : "target"),
+                      per_target ? "a union of targets is fine for fixed_indegree; for the "
+                                   "sources, project from each population with its own in-degree"
+                                 : "write one projection per population, each with its own count");
+                return std::nullopt;
+            }
+            for (const auto& s : sources)
+                for (const auto& t : targets)
+                    pairs.emplace_back(s, t);
+        }
+        for (const auto& [s, t] : pairs) {
+            if (s.population != t.population || c.allow_autapses ||
+                (s.first == t.first && s.last == t.last))
+                continue;
+            if (s.first < t.last && t.first < s.last) {
+                error(p.range,
+                      fmt::format("without autapses, a projection within population '{}' needs "
+                                  "the same neurons on both sides or neurons apart, not [{}:{}] "
+                                  "and [{}:{}]",
+                                  out_.populations[size_t(s.population)].name, s.first, s.last,
+                                  t.first, t.last),
+                      "an overlap of two different slices has neurons that would connect to "
+                      "themselves");
+                return std::nullopt;
+            }
+        }
+        return pairs;
+    }
+
     void projection(const ast::Projection& p) {
         ir::Projection out;
         out.range = p.range;
-        out.source = whole_population(p.source, "source");
-        out.target = whole_population(p.target, "target");
+        auto sources = selections(p.source);
+        auto targets = selections(p.target);
+        out.source = sources ? (*sources)[0].population : -1;
+        out.target = targets ? (*targets)[0].population : -1;
         auto s = settings(p.settings, projection_settings, "projection setting");
         const ast::Binding *connect = s[0], *weight = s[1], *delay = s[2], *rec = s[3];
         const ast::Binding* syn = s[4];
+        std::optional<Side> src, tgt;
+        if (sources) src = side(*sources);
+        if (targets) tgt = side(*targets);
+        // Whether some source neurons are the very targets (for the in-degree a rule without
+        // autapses can reach).
+        bool same_neurons = false;
+        if (sources && targets)
+            for (const auto& a : *sources)
+                for (const auto& b : *targets)
+                    same_neurons = same_neurons || (a.population == b.population &&
+                                                    a.first == b.first && a.last == b.last);
+        bool connector_ok = false;
         if (!connect)
             error(p.range, "a projection needs a connection rule",
                   "add `connect = ...`, one of: all_to_all(), one_to_one(), "
                   "fixed_probability(p), fixed_indegree(k)");
-        else if (auto c = connector(*connect->value, out.source, out.target))
-            out.connector = *c;
+        else if (auto c = connector(*connect->value, src ? &*src : nullptr, tgt ? &*tgt : nullptr,
+                                    same_neurons))
+            out.connector = *c, connector_ok = true;
+        // The receptor and the weight of each target population (a union may mix models).
+        std::map<int, ir::Projection> by_target;
+        if (targets)
+            for (const auto& t : *targets)
+                if (!by_target.count(t.population)) {
+                    ir::Projection member = out;
+                    member.target = t.population;
+                    target_settings(p, rec, weight, syn, member);
+                    by_target.emplace(t.population, std::move(member));
+                }
+        delay_setting(delay, out);
+        if (!sources || !targets || !connector_ok) return;
+        auto pairs = split(out.connector, *sources, *targets, p);
+        if (!pairs) return;
+        for (const auto& [from, to] : *pairs) {
+            ir::Projection member = by_target.at(to.population);
+            member.source = from.population;
+            member.delay = out.delay;
+            member.source_neurons = neurons(from);
+            member.target_neurons = neurons(to);
+            out_.projections.push_back(std::move(member));
+        }
+    }
+
+    /// The receptor, weight and synapse model of a projection into population `out.target`.
+    void target_settings(const ast::Projection& p, const ast::Binding* rec,
+                         const ast::Binding* weight, const ast::Binding* syn, ir::Projection& out) {
         auto r = receptor(rec ? rec->value.get() : nullptr, out.target, p.range, "receptor =");
         if (r) out.receptor = *r;
         if (syn) synapse(*syn->value, weight ? weight->value.get() : nullptr, r, out);
@@ -1262,6 +1407,10 @@ private:
                                     true))
                 out.weight = *w;
         }
+    }
+
+    /// The delay of a projection: `dt` unless given.
+    void delay_setting(const ast::Binding* delay, ir::Projection& out) {
         double dt = out_.simulation.dt_ms;
         out.delay = ir::ValueSpec{ir::ValueSpec::Kind::Constant, dt, 0.0};
         if (delay) {
@@ -1296,7 +1445,6 @@ private:
                 }
             }
         }
-        out_.projections.push_back(std::move(out));
     }
 
     /// `synapse = stdp` or `synapse = stdp(tau_plus = 15 ms, w = uniform(0 pA, 50 pA))`: the
@@ -1408,10 +1556,10 @@ private:
 
     // ---- stimuli -------------------------------------------------------------------------
 
+    /// A stimulus of a union is one per member (every neuron gets its own train or
+    /// current either way); of a slice, one for its neurons.
     void stimulus(const ast::Stimulus& s) {
-        ir::Stimulus out;
-        out.range = s.range;
-        out.target = whole_population(s.target, "target of a stimulus");
+        auto targets = selections(s.target);
         const ast::Expr& gen = *s.generator;
         if (gen.kind != ast::ExprKind::Call || (gen.name != "poisson" && gen.name != "dc")) {
             std::string name = gen.kind == ast::ExprKind::Call || gen.kind == ast::ExprKind::Name
@@ -1422,11 +1570,18 @@ private:
             error(gen.range, fmt::format("unknown generator '{}'", name), hint);
             return;
         }
-        if (gen.name == "poisson")
-            poisson(s, out);
-        else
-            dc(s, out);
-        out_.stimuli.push_back(std::move(out));
+        if (!targets) return;
+        for (const auto& t : *targets) {
+            ir::Stimulus out;
+            out.range = s.range;
+            out.target = t.population;
+            out.target_neurons = neurons(t);
+            if (gen.name == "poisson")
+                poisson(s, out);
+            else
+                dc(s, out);
+            out_.stimuli.push_back(std::move(out));
+        }
     }
 
     void poisson(const ast::Stimulus& s, ir::Stimulus& out) {
@@ -1545,24 +1700,49 @@ private:
             }
         }
         if (spikes) {
-            for (const auto& sel : selections) {
-                if (sel.sliced || r.interval) {
-                    error(sel.sliced ? refs[0].slice_range : r.interval->range,
-                          "a slice or an interval applies to state variables only",
-                          "spikes are recorded for the whole population as they happen");
-                    return;
-                }
+            if (r.interval) {
+                error(r.interval->range, "an interval applies to state variables only",
+                      "spikes are recorded as they happen");
+                return;
             }
             for (const auto& sel : selections)
-                if (std::none_of(out_.spike_recorders.begin(), out_.spike_recorders.end(),
-                                 [&](const auto& rec) { return rec.population == sel.population; }))
-                    out_.spike_recorders.push_back(ir::SpikeRecorder{sel.population, r.range});
+                record_spikes(sel, r.range);
             return;
         }
         const auto interval = record_interval(r);
         if (!interval) return;
         for (const auto& sel : selections)
             record_states(r, sel, *interval);
+    }
+
+    /// Spikes of a population or a slice. A population has one range of recorded neurons:
+    /// records of it merge into the smallest range that holds them all, if that adds no
+    /// neuron that none of them names.
+    void record_spikes(const Selection& sel, SourceRange at) {
+        const auto& population = out_.populations[size_t(sel.population)];
+        auto it = std::find_if(out_.spike_recorders.begin(), out_.spike_recorders.end(),
+                               [&](const auto& rec) { return rec.population == sel.population; });
+        if (it == out_.spike_recorders.end()) {
+            out_.spike_recorders.push_back(ir::SpikeRecorder{sel.population, at, neurons(sel)});
+            return;
+        }
+        const uint64_t first = it->neurons.first;
+        const uint64_t last = it->neurons.whole() ? population.size : first + it->neurons.count;
+        if (sel.last < first || last < sel.first) {
+            error(at,
+                  fmt::format("the spikes of population '{}' are recorded for one range of "
+                              "neurons, but [{}:{}] and [{}:{}] are apart",
+                              population.name, first, last, sel.first, sel.last),
+                  fmt::format("record `{}[{}:{}]` instead, or the whole population",
+                              population.name, std::min(first, sel.first),
+                              std::max(last, sel.last)));
+            return;
+        }
+        Selection merged = sel;
+        merged.first = std::min(first, sel.first);
+        merged.last = std::max(last, sel.last);
+        merged.sliced = !(merged.first == 0 && merged.last == population.size);
+        it->neurons = neurons(merged);
     }
 
     /// The sampling interval in steps: a positive whole multiple of dt (1 if none is given).

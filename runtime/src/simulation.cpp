@@ -32,6 +32,8 @@ struct DcWindow {
     uint64_t start = 0;
     uint64_t stop = 0;
     double amplitude = 0.0;
+    uint64_t first = 0; ///< the neurons first <= i < first + count
+    uint64_t count = 0;
 };
 
 struct Population {
@@ -41,7 +43,7 @@ struct Population {
     std::vector<std::optional<Distribution>> initial; ///< per state variable
     std::vector<RingBuffer> receptors;                ///< one per receptor port, after build
     std::vector<std::vector<DcWindow>> dc;            ///< per input
-    std::vector<double> input_value;                  ///< what each input array holds now
+    std::vector<std::vector<char>> dc_on;             ///< per input: which windows are on now
     std::vector<uint32_t> outgoing;                   ///< projections from this population
     std::vector<uint32_t> incoming_post;              ///< plastic projections with `on post`
 
@@ -125,6 +127,34 @@ double draw(const Distribution& d, CounterRng& rng) {
         return -d.a * std::log(1.0 - rng.uniform());
     }
     return d.a;
+}
+
+/// Target lists over ranges of two populations, as lists over the whole populations: source
+/// and target indices shifted by the ranges' first neurons, empty lists for the targets
+/// outside the range.
+TargetLists place_in_populations(const TargetLists& lists, uint64_t source_first,
+                                 uint64_t target_first, uint64_t n_targets) {
+    TargetLists out;
+    out.offsets.assign(n_targets + 1, 0);
+    out.sources.reserve(lists.sources.size());
+    for (uint64_t t = 0; t < n_targets; ++t) {
+        if (t >= target_first && t - target_first < lists.target_count()) {
+            const uint64_t local = t - target_first;
+            for (uint64_t q = lists.offsets[local]; q < lists.offsets[local + 1]; ++q)
+                out.sources.push_back(uint32_t(lists.sources[q] + source_first));
+        }
+        out.offsets[t + 1] = out.sources.size();
+    }
+    return out;
+}
+
+/// Throws unless `r` lies within population `p`.
+template <class Pop>
+void check_range(const NeuronRange& r, const Pop& p, const char* what) {
+    const uint64_t n = p.size();
+    if (r.first > n || (r.count != NeuronRange::all && r.count > n - r.first))
+        throw Error(fmt::format("{}: neurons [{}, {} + {}) are not all in '{}', which has {}", what,
+                                r.first, r.first, r.count, p.spec.name, n));
 }
 
 /// Model time to a step index, rounded to the nearest step (so a time within dt/2 of a step
@@ -222,9 +252,16 @@ void Simulation::Impl::build_projection(uint32_t index) {
     UniformOr delay{spec.delay_ms.is_constant(), 0.0};
     if (delay.uniform) delay.value = constant_delay_steps(spec.delay_ms.a);
 
-    const TargetLists lists =
-        connect(spec.connector, source.size(), target.size(), spec.source == spec.target,
+    // The connector sees the two ranges as populations of their own; its indices are then
+    // moved to the neurons' places in their populations.
+    const NeuronRange& from = spec.source_neurons;
+    const NeuronRange& to = spec.target_neurons;
+    const uint64_t n_from = from.count_in(source.size()), n_to = to.count_in(target.size());
+    TargetLists lists =
+        connect(spec.connector, n_from, n_to, spec.source == spec.target && from == to,
                 RngKey(seed, RngPurpose::Connectivity, index));
+    if (!from.whole() || !to.whole())
+        lists = place_in_populations(lists, from.first, to.first, target.size());
 
     const RngKey weight_key(seed, RngPurpose::Weight, index);
     const RngKey delay_key(seed, RngPurpose::Delay, index);
@@ -316,12 +353,22 @@ void Simulation::Impl::do_step() {
     for (auto& pp : pops) {
         Population& p = *pp;
         for (size_t j = 0; j < p.input.size(); ++j) {
-            double sum = 0.0;
-            for (const DcWindow& w : p.dc[j])
-                if (w.start <= k && k < w.stop) sum += w.amplitude;
-            if (sum != p.input_value[j]) {
-                std::fill(p.input[j].begin(), p.input[j].end(), sum);
-                p.input_value[j] = sum;
+            // The input arrays change only when a window opens or closes.
+            std::vector<char>& on = p.dc_on[j];
+            bool changed = on.size() != p.dc[j].size();
+            on.resize(p.dc[j].size());
+            for (size_t w = 0; w < on.size(); ++w) {
+                const char now = p.dc[j][w].start <= k && k < p.dc[j][w].stop;
+                changed = changed || now != on[w];
+                on[w] = now;
+            }
+            if (!changed) continue;
+            std::fill(p.input[j].begin(), p.input[j].end(), 0.0);
+            for (size_t w = 0; w < on.size(); ++w) {
+                if (!on[w]) continue;
+                const DcWindow& win = p.dc[j][w];
+                for (uint64_t i = win.first; i < win.first + win.count; ++i)
+                    p.input[j][i] += win.amplitude;
             }
         }
     }
@@ -336,8 +383,9 @@ void Simulation::Impl::do_step() {
         double* slot = ring.slot(ring.slot_of(k));
         const double weight = src.spec.weight;
         const RngKey key(config.seed, RngPurpose::Poisson, s);
-        const uint64_t n = p.size();
-        for (uint64_t i = 0; i < n; ++i) {
+        const uint64_t first = src.spec.target_neurons.first;
+        const uint64_t end = first + src.spec.target_neurons.count_in(p.size());
+        for (uint64_t i = first; i < end; ++i) {
             CounterRng rng(key, i, k);
             slot[i] += double(sampler(rng)) * weight;
         }
@@ -429,7 +477,7 @@ PopulationId Simulation::add_population(PopulationSpec spec) {
     p->input.assign(spec.input_names.size(), std::vector<double>(n, 0.0));
     p->initial.resize(spec.state_names.size());
     p->dc.resize(spec.input_names.size());
-    p->input_value.assign(spec.input_names.size(), 0.0);
+    p->dc_on.assign(spec.input_names.size(), {});
     p->state_ptrs.resize(spec.state_names.size(), nullptr);
     p->input_ptrs.resize(spec.input_names.size(), nullptr);
     p->receptor_ptrs.resize(spec.receptor_names.size(), nullptr);
@@ -467,6 +515,19 @@ ProjectionId Simulation::add_projection(const ProjectionSpec& spec) {
             fmt::format("{}: connection probability {} is not in [0, 1]", what, c.probability));
     check_distribution(spec.weight, what + ": weight");
     check_distribution(spec.delay_ms, what + ": delay");
+    check_range(spec.source_neurons, source, "add_projection (source)");
+    check_range(spec.target_neurons, target, "add_projection (target)");
+    if (spec.source == spec.target && !(spec.source_neurons == spec.target_neurons) &&
+        !c.allow_autapses) {
+        const uint64_t s0 = spec.source_neurons.first,
+                       s1 = s0 + spec.source_neurons.count_in(source.size());
+        const uint64_t t0 = spec.target_neurons.first,
+                       t1 = t0 + spec.target_neurons.count_in(target.size());
+        if (s0 < t1 && t0 < s1)
+            throw Error(fmt::format("{}: without autapses, the source and target neurons must be "
+                                    "the same range or apart, not [{}, {}) and [{}, {})",
+                                    what, s0, s1, t0, t1));
+    }
     if (const auto& m = spec.synapse_model) {
         if (!m->on_pre) throw Error(what + ": a plastic synapse model needs an `on pre` kernel");
         if (m->initial.size() != m->state_names.size())
@@ -497,6 +558,7 @@ void Simulation::add_poisson(const PoissonSpec& spec) {
     if (!std::isfinite(spec.weight))
         throw Error(fmt::format("Poisson source on '{}': weight {} must be finite",
                                 target.spec.name, spec.weight));
+    check_range(spec.target_neurons, target, "add_poisson");
     impl_->poisson.push_back({spec, std::nullopt});
 }
 
@@ -509,11 +571,14 @@ void Simulation::add_dc(const DcSpec& spec) {
     if (!std::isfinite(spec.amplitude) || std::isnan(spec.start_ms) || std::isnan(spec.stop_ms))
         throw Error(fmt::format("DC source on '{}': amplitude, start and stop must be numbers",
                                 target.spec.name));
+    check_range(spec.target_neurons, target, "add_dc");
     impl_->dc.push_back(spec);
 }
 
-void Simulation::record_spikes(PopulationId pop) {
-    impl_->pop(pop, "record_spikes").recorder.enable();
+void Simulation::record_spikes(PopulationId pop, NeuronRange neurons) {
+    Population& p = impl_->pop(pop, "record_spikes");
+    check_range(neurons, p, "record_spikes");
+    p.recorder.enable(neurons.first, neurons.count_in(p.size()));
 }
 
 /// Bytes of memory available to this process now (MemAvailable), or 0 if unknown.
@@ -621,9 +686,11 @@ void Simulation::build() {
             if (p.initial[j]) m.apply_initial_state(PopulationId(id), j);
     }
 
-    for (const DcSpec& d : m.dc)
-        m.pops[d.target]->dc[d.input].push_back(
-            {step_index(d.start_ms, dt), step_index(d.stop_ms, dt), d.amplitude});
+    for (const DcSpec& d : m.dc) {
+        Population& p = *m.pops[d.target];
+        p.dc[d.input].push_back({step_index(d.start_ms, dt), step_index(d.stop_ms, dt), d.amplitude,
+                                 d.target_neurons.first, d.target_neurons.count_in(p.size())});
+    }
 
     for (PoissonSource& src : m.poisson)
         src.sampler.emplace(src.spec.rate_hz * dt * 1e-3);

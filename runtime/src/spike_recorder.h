@@ -11,7 +11,12 @@ namespace nncrt {
 
 class SpikeRecorder {
 public:
-    void enable() { enabled_ = true; }
+    /// Keeps the spikes of neurons first <= i < first + count.
+    void enable(uint64_t first, uint64_t count) {
+        enabled_ = true;
+        first_ = first;
+        count_in_range_ = count;
+    }
     bool enabled() const { return enabled_; }
 
     /// The spikes of one step: `ids` are the population-local ids the kernel reported.
@@ -22,6 +27,8 @@ public:
 
 private:
     bool enabled_ = false;
+    uint64_t first_ = 0;
+    uint64_t count_in_range_ = UINT64_MAX;
     uint64_t count_ = 0;
     SpikeRecord spikes_;
 };

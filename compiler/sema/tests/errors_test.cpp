@@ -536,7 +536,7 @@ TEST(SemaErrors, RecordMistakesWithSpikesAndTheIntervalWord) {
     auto p = s.analyse(with_lif(R"(network net {
     population P = lif[10]
     record spikes, V_m of P
-    record spikes of P[0:2]
+    record spikes of P every 1 ms
     record V_m of P each 1 ms
     record V_m of P
     record V_m of P
@@ -546,8 +546,8 @@ TEST(SemaErrors, RecordMistakesWithSpikesAndTheIntervalWord) {
     EXPECT_TRUE(contains(t, "test.nml:15:20: error: `spikes` cannot be recorded together with "
                             "state variables\n"))
         << t;
-    EXPECT_TRUE(contains(t, "test.nml:16:23: error: a slice or an interval applies to state "
-                            "variables only\n"))
+    EXPECT_TRUE(contains(t, "test.nml:16:30: error: an interval applies to state variables "
+                            "only\n"))
         << t;
     EXPECT_TRUE(contains(t, "test.nml:17:21: error: expected `every` before the interval, not "
                             "'each'\n"))

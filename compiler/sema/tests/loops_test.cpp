@@ -135,3 +135,10 @@ TEST(LoopsErrors, OverrideOfALoopsLetIsUnknown) {
     EXPECT_FALSE(s.analyse(net("    for i in 0..2 { let n = i }"), iaf, {"n=3"}));
     EXPECT_TRUE(contains(s.text(), "no constant 'n' in network 't'"));
 }
+
+TEST(LoopsErrors, RangeTooLong) {
+    Sema s;
+    EXPECT_FALSE(s.analyse(net("    for i in 0..10000000 { }"), iaf));
+    EXPECT_TRUE(contains(s.text(), "2:9: error: the loop range 0..10000000 has 10000000 values; "
+                                   "at most 1000000 are allowed"));
+}

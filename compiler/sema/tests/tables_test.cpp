@@ -254,3 +254,31 @@ TEST(DistributionsErrors, MeanDelayOfALogNormalBelowTheTimeStep) {
                            iaf));
     EXPECT_TRUE(contains(s.text(), "the mean delay 0.00677"));
 }
+
+TEST(Tables, MicrocircuitExampleElaboratesTheReferenceTables) {
+    Sema s;
+    auto p = s.analyse_file("examples/microcircuit.nml", {"scale=1"});
+    ASSERT_TRUE(p) << s.text();
+    const auto& net = *p->network;
+    ASSERT_EQ(net.populations.size(), 8u);
+    uint64_t total = 0;
+    for (const auto& pop : net.populations)
+        total += pop.size;
+    EXPECT_EQ(total, 77169u);
+    EXPECT_EQ(net.populations[5].name, "L5I");
+    // 8 x 8 projections, excitatory and inhibitory sources alternating per target.
+    ASSERT_EQ(net.projections.size(), 64u);
+    const auto& l4e_to_l23e = net.projections[2]; // post 0, k = 1: L4E -> L23E
+    EXPECT_EQ(l4e_to_l23e.source, 2);
+    EXPECT_EQ(l4e_to_l23e.target, 0);
+    EXPECT_DOUBLE_EQ(l4e_to_l23e.weight.a, 2 * 87.8); // doubled
+    EXPECT_DOUBLE_EQ(l4e_to_l23e.weight.low, 0);
+    // K = ln(1 - P) / ln(1 - 1 / (N_pre N_post)) / N_post
+    const double K = std::log(1 - 0.0437) / std::log(1 - 1 / (21915.0 * 20683.0)) / 20683.0;
+    EXPECT_EQ(l4e_to_l23e.connector.indegree, uint64_t(std::round(K)));
+    const auto& l23i_to_l23e = net.projections[1];
+    EXPECT_DOUBLE_EQ(l23i_to_l23e.weight.a, -4 * 87.8);
+    EXPECT_DOUBLE_EQ(l23i_to_l23e.weight.high, 0);
+    EXPECT_DOUBLE_EQ(l23i_to_l23e.delay.a, 0.75);
+    EXPECT_DOUBLE_EQ(l23i_to_l23e.delay.low, 0.1);
+}

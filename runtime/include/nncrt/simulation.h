@@ -76,6 +76,18 @@ struct Distribution {
 double normal_share_within_bounds(const Distribution& d);
 inline constexpr double min_normal_share = 1e-6;
 
+/// Some neurons of a population: first <= i < first + count. The default is all of them.
+struct NeuronRange {
+    static constexpr uint64_t all = UINT64_MAX;
+    uint64_t first = 0;
+    uint64_t count = all; ///< `all`: to the end of the population
+
+    bool whole() const { return first == 0 && count == all; }
+    /// The count for a population of `size` neurons.
+    uint64_t count_in(uint64_t size) const { return count == all ? size - first : count; }
+    bool operator==(const NeuronRange&) const = default;
+};
+
 /// How the synapses of a projection are chosen (PyNN / NEST connector semantics).
 struct Connector {
     enum class Kind { AllToAll, OneToOne, FixedProbability, FixedIndegree };
@@ -117,6 +129,10 @@ struct SynapseModelSpec {
     nncrt_synapse_event_fn advance = nullptr;
 };
 
+/// The connector is applied to the source and target ranges as if they were populations of
+/// their own; only a projection within one population over the very same range can have
+/// autapses to exclude (an overlap of different ranges with allow_autapses = false is an
+/// error).
 struct ProjectionSpec {
     PopulationId source = 0;
     PopulationId target = 0;
@@ -124,6 +140,8 @@ struct ProjectionSpec {
     Distribution weight;   ///< in the unit of the receptor's weight (static synapses only)
     Distribution delay_ms; ///< rounded to the nearest step; draws below one step become one step
     uint32_t receptor = 0;
+    NeuronRange source_neurons = {};
+    NeuronRange target_neurons = {};
     std::optional<SynapseModelSpec> synapse_model; ///< empty: static synapses
 };
 
@@ -143,6 +161,7 @@ struct PoissonSpec {
     double rate_hz = 0.0;
     double weight = 0.0;
     uint32_t receptor = 0;
+    NeuronRange target_neurons = {};
 };
 
 /// A constant current added to a continuous input while start <= t < stop.
@@ -152,6 +171,7 @@ struct DcSpec {
     double amplitude = 0.0;
     double start_ms = 0.0;
     double stop_ms = 1e300;
+    NeuronRange target_neurons = {};
 };
 
 struct SimulationConfig {
@@ -214,7 +234,9 @@ public:
     ProjectionId add_projection(const ProjectionSpec& spec);
     void add_poisson(const PoissonSpec& spec);
     void add_dc(const DcSpec& spec);
-    void record_spikes(PopulationId pop);
+    /// Records the spikes of the neurons in `neurons` (all by default); a population has one
+    /// range of recorded neurons, the last one given.
+    void record_spikes(PopulationId pop, NeuronRange neurons = {});
     /// Samples state variable `state_index` of neurons [first, first + count) every
     /// interval_steps steps (see StateRecord), in memory until written.
     StateRecorderId record_state(PopulationId pop, uint32_t state_index, uint64_t first,
