@@ -188,7 +188,7 @@ ir::ExprPtr ExprBuilder::unary(const ast::Expr& e) {
         problem(
             e.range,
             fmt::format("'not' needs a truth value, but its operand is {}", dimension_text(a->dim)),
-            {}, true);
+            "compare it with something, e.g. `not (V_m > V_th)`", true);
         return nullptr;
     }
     return finish(ir::Op::Not, {a}, Dimension::none(), e);

@@ -410,10 +410,15 @@ private:
                     diags_.error(r.weight_range, "the spike weight needs a unit, e.g. `w: pA`");
             }
             if (const Symbol* s = symbol(r.weight)) {
+                // Suggest a name that is free, not the one that clashes.
+                std::string free_name = "w";
+                for (int n = 2; symbol(free_name); ++n)
+                    free_name = "w" + std::to_string(n);
                 diags_.error(r.weight_range,
                              fmt::format("the weight '{}' of receptor '{}' has the name of a {}",
                                          r.weight, r.name, kind_name(s->kind)),
-                             "give the weight another name, e.g. `w`");
+                             fmt::format("give the weight another name, e.g. `{}({}: ...)`", r.name,
+                                         free_name));
                 diags_.note(s->range, fmt::format("'{}' is declared here", r.weight));
                 ok = false;
             }
