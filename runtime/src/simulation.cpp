@@ -435,7 +435,6 @@ void Simulation::record_spikes(PopulationId pop) {
     impl_->pop(pop, "record_spikes").recorder.enable();
 }
 
-/// Bytes of memory available to this process now (MemAvailable), or 0 if unknown.
 uint64_t available_memory() {
     std::ifstream meminfo("/proc/meminfo");
     std::string key;
