@@ -698,12 +698,13 @@ private:
         out.target = find_population(p.target, p.target_range);
         auto s = settings(p.settings, projection_settings, "projection setting");
         const ast::Binding *connect = s[0], *weight = s[1], *delay = s[2], *rec = s[3];
-        if (!connect && !misspelt(p.settings, projection_settings, "connect"))
+        if (connect) {
+            if (auto c = connector(*connect->value, out.source, out.target)) out.connector = *c;
+        } else if (!misspelt(p.settings, projection_settings, "connect")) {
             error(p.range, "a projection needs a connection rule",
                   "add `connect = ...`, one of: all_to_all(), one_to_one(), "
                   "fixed_probability(p), fixed_indegree(k)");
-        else if (auto c = connector(*connect->value, out.source, out.target))
-            out.connector = *c;
+        }
         auto r = receptor(rec ? rec->value.get() : nullptr, out.target, p.range, "receptor =");
         if (r) out.receptor = *r;
         if (!weight) {
