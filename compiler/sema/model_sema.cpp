@@ -3,6 +3,7 @@
 #include "sema/expr_builder.h"
 #include "sema/names.h"
 #include "sema/solver_sema.h"
+#include "sema/units.h"
 
 #include <fmt/format.h>
 
@@ -210,7 +211,20 @@ private:
             const Symbol* s = symbol(name);
             if (!s || s->kind != SymbolKind::Parameter || s->index >= vis.params) continue;
             const auto& info = param_info_[size_t(s->index)];
-            if (!info.bare || info.poisoned) continue;
+            if (info.poisoned) continue;
+            // `tau = 10 mS` where `10 ms` was meant: a unit in the wrong case.
+            for (const auto& meant : info.other_case_units) {
+                std::vector<Problem> problems;
+                ModelScope scope(*this, vis, s->index, lookup_unit(meant)->dim);
+                auto r = ExprBuilder(scope, problems).build(e);
+                if (!r || !problems.empty() || (check && check(*r))) continue;
+                const auto written = lookup_unit(info.unit);
+                return fmt::format("parameter '{}' is in `{}`, a unit of {} (declared at {}); "
+                                   "did you mean `{}`?",
+                                   name, info.unit, written->dim.describe(),
+                                   location_text(sources_, s->range.begin), meant);
+            }
+            if (!info.bare) continue;
             if (!first_bare) first_bare = s;
             for (const auto& candidate : unit_candidates) {
                 std::vector<Problem> problems;
@@ -243,6 +257,13 @@ private:
             if (value) {
                 p.dim = value->dim;
                 if (p.dim.dimensionless()) info.bare = bare_literal(*b.value);
+                const ast::Expr* literal = b.value.get();
+                while (literal->kind == ast::ExprKind::Unary && literal->args.size() == 1)
+                    literal = literal->args[0].get();
+                if (literal->kind == ast::ExprKind::Number && !literal->unit.empty()) {
+                    info.unit = literal->unit;
+                    info.other_case_units = units_in_other_case(literal->unit);
+                }
             } else {
                 info.poisoned = true;
             }
@@ -539,6 +560,8 @@ private:
     struct ParamInfo {
         bool poisoned = false;
         std::optional<double> bare; ///< declared as a number without a unit
+        std::string unit;           ///< the unit of a default that is one number with a unit
+        std::vector<std::string> other_case_units; ///< that unit's name in other cases
     };
 
     const ast::Neuron& n_;

@@ -933,7 +933,7 @@ private:
         }
         // Samples are taken at the end of a step, so the interval must be whole steps; a
         // relative tolerance accepts 0.3 ms at dt = 0.1 ms despite rounding.
-        if (whole < 1 || std::abs(steps - whole) > 1e-9 * whole) {
+        if (std::abs(steps - whole) > 1e-9 * whole) {
             // The two nearest multiples, printed short (3 * 0.1 is 0.30000000000000004).
             const double below = std::max(1.0, std::floor(steps));
             error(r.interval->range,
