@@ -112,19 +112,14 @@ std::vector<Diagnostic> parse_output(const std::string& err, const std::string& 
 /// `{...}` in an expectation stands for any text: the parts a machine decides (its
 /// directories, its free memory). Everything else must match exactly.
 bool text_matches(const std::string& expected, const std::string& actual) {
+    static const std::regex special(R"([.^$|()\[\]{}*+?\\])");
     const std::string wildcard = "{...}";
-    size_t star = expected.find(wildcard);
-    if (star == std::string::npos) return expected == actual;
     std::string pattern;
     size_t from = 0;
-    for (; star != std::string::npos; star = expected.find(wildcard, from)) {
-        pattern += std::regex_replace(expected.substr(from, star - from),
-                                      std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
-                   ".*";
-        from = star + wildcard.size();
-    }
-    pattern +=
-        std::regex_replace(expected.substr(from), std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)");
+    for (size_t at; (at = expected.find(wildcard, from)) != std::string::npos;
+         from = at + wildcard.size())
+        pattern += std::regex_replace(expected.substr(from, at - from), special, R"(\$&)") + ".*";
+    pattern += std::regex_replace(expected.substr(from), special, R"(\$&)");
     return std::regex_match(actual, std::regex(pattern));
 }
 
