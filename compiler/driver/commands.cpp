@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -72,6 +73,36 @@ std::vector<std::string> recorded_variable_names(const ir::Network& network,
             if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
         }
     return names;
+}
+
+/// Recorded samples stay in memory until the end of the run (8 bytes each). A run whose
+/// samples will not fit is refused before it starts, at the `record` that asks for the most,
+/// rather than failing when the memory runs out.
+bool recordings_fit_in_memory(const ir::Network& network, DiagnosticEngine& diags) {
+    const double steps = std::round(network.simulation.duration_ms / network.simulation.dt_ms);
+    double total = 0.0, largest = 0.0, largest_samples = 0.0;
+    const ir::StateRecorder* worst = nullptr;
+    for (const auto& rec : network.state_recorders) {
+        const double samples = std::floor(steps / double(rec.interval_steps));
+        const double bytes =
+            8.0 * samples * double(rec.last - rec.first) * double(rec.states.size());
+        total += bytes;
+        if (bytes > largest) {
+            largest = bytes;
+            largest_samples = samples;
+            worst = &rec;
+        }
+    }
+    const uint64_t available = nncrt::available_memory();
+    if (!worst || available == 0 || total <= 0.9 * double(available)) return true;
+    diags.error(worst->range,
+                fmt::format("the recorded states need about {:.1f} GiB of memory (here {} "
+                            "neurons, {:.0f} samples each); {:.1f} GiB are available",
+                            total / 0x1p30, worst->last - worst->first, largest_samples,
+                            double(available) / 0x1p30),
+                "record a slice of the population (`P[0:100]`), sample less often (`every 1 ms`) "
+                "or simulate for less time");
+    return false;
 }
 
 } // namespace
@@ -173,6 +204,8 @@ int run_command(const RunOptions& options) {
         diags.error(program.network->range, std::string("cannot build the network: ") + e.what());
         return exit_runtime_error;
     }
+
+    if (!recordings_fit_in_memory(*program.network, diags)) return exit_runtime_error;
 
     // A fault during the run still leaves what was recorded until then in the output.
     std::function<void()> report_fault;

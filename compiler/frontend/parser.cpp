@@ -244,6 +244,60 @@ void repair_conditions(antlr4::CommonTokenStream& tokens, SyntaxReporter& report
     }
 }
 
+/// `×`, `−`, `≥`: a character outside ASCII that looks like an operator of the language.
+struct OperatorLookAlike {
+    std::string_view utf8;
+    size_t type;
+    const char* ascii;
+};
+
+const OperatorLookAlike* operator_look_alike(std::string_view text) {
+    static const OperatorLookAlike look_alikes[] = {
+        {"\xC3\x97", NmlLexer::STAR, "*"},       // × multiplication sign
+        {"\xC2\xB7", NmlLexer::STAR, "*"},       // · middle dot
+        {"\xE2\x8B\x85", NmlLexer::STAR, "*"},   // ⋅ dot operator
+        {"\xC3\xB7", NmlLexer::SLASH, "/"},      // ÷ division sign
+        {"\xE2\x88\x92", NmlLexer::MINUS, "-"},  // − minus sign
+        {"\xE2\x80\x93", NmlLexer::MINUS, "-"},  // – en dash
+        {"\xE2\x89\xA4", NmlLexer::LE, "<="},    // ≤
+        {"\xE2\x89\xA5", NmlLexer::GE, ">="},    // ≥
+        {"\xE2\x89\xA0", NmlLexer::NE, "!="},    // ≠
+        {"\xE2\x86\x92", NmlLexer::ARROW, "->"}, // → rightwards arrow
+    };
+    for (const auto& look_alike : look_alikes)
+        if (text == look_alike.utf8) return &look_alike;
+    return nullptr;
+}
+
+/// `1e+ mV`, `2.5E ms`: a number whose exponent has no digits. The lexer reads the number
+/// without it and then a name `e`; reported here as the malformed number it is, and the
+/// `e` and its sign are dropped so that the rest parses. `all[i]` is the name.
+bool exponent_without_digits(const std::vector<Token*>& all, size_t i, SyntaxReporter& reporter) {
+    std::string_view source = reporter.source();
+    Token* e = all[i];
+    Token* number = i > 0 ? all[i - 1] : nullptr;
+    std::string_view e_text = token_text(source, e);
+    if (!number || number->getType() != NmlLexer::NUMBER ||
+        number->getStopIndex() + 1 != e->getStartIndex() || (e_text != "e" && e_text != "E"))
+        return false;
+    std::string_view digits = token_text(source, number);
+    if (digits.find_first_of("eE") != std::string_view::npos) return false;
+    Token* last = e;
+    if (i + 1 < all.size() && e->getStopIndex() + 1 == all[i + 1]->getStartIndex() &&
+        (all[i + 1]->getType() == NmlLexer::PLUS || all[i + 1]->getType() == NmlLexer::MINUS))
+        last = all[i + 1];
+    reporter.error(
+        token_range(reporter.file(), number, last),
+        fmt::format("malformed number {}: the exponent has no digits",
+                    quote(source.substr(number->getStartIndex(),
+                                        last->getStopIndex() - number->getStartIndex() + 1))),
+        "an exponent is written with digits, as in 1e-3 or 2.5E+2");
+    for (Token* dropped : {e, last})
+        if (auto* writable = dynamic_cast<antlr4::WritableToken*>(dropped))
+            writable->setChannel(Token::HIDDEN_CHANNEL);
+    return true;
+}
+
 /// Reports what the lexer and the token stream reveal before parsing: stray characters,
 /// unterminated strings, and nesting that would overflow the parser's stack. Returns false
 /// if parsing must not be attempted.
@@ -279,7 +333,23 @@ bool prescan(antlr4::CommonTokenStream& tokens, SyntaxReporter& reporter) {
             i = last;
             break;
         }
+        case NmlLexer::ID:
+            if (before == NmlLexer::NUMBER && exponent_without_digits(all, i, reporter))
+                previous = NmlLexer::NUMBER;
+            break;
         case NmlLexer::BAD_ID:
+            if (const OperatorLookAlike* look_alike =
+                    operator_look_alike(token_text(reporter.source(), token))) {
+                reporter.error(reporter.range(token),
+                               fmt::format("unexpected character {}",
+                                           quote(token_text(reporter.source(), token))),
+                               fmt::format("write '{}' for this operator", look_alike->ascii));
+                // Read as the operator it looks like, so that the rest of the line parses.
+                if (auto* writable = dynamic_cast<antlr4::WritableToken*>(token))
+                    writable->setType(look_alike->type);
+                previous = int(look_alike->type);
+                break;
+            }
             // `10 µs`, `mV/µs`, `: µA`: the micro sign (or Greek mu) before a unit is what
             // people write. Only where a unit can stand, so that no name is declared with it.
             if (is_micro_unit(token_text(reporter.source(), token)) &&
@@ -490,6 +560,9 @@ std::string describe_expected(const antlr4::misc::IntervalSet& set,
               NmlParser::STAR, NmlParser::SLASH, NmlParser::CARET, NmlParser::LPAREN,
               NmlParser::LBRACK});
     if (types.size() > 1 || expression || operators) drop({NmlParser::SEMI});
+    // `synapse` may name a binding (the projection setting); where any name may come, it is
+    // one of them, not worth a mention of its own.
+    if (has(NmlParser::ID)) drop({NmlParser::SYNAPSE});
 
     // Kinds of token first ("a name or '}'"), then literal tokens, then the open-ended.
     std::vector<std::string> items, literals;
@@ -797,15 +870,26 @@ private:
         }
         if (!previous || previous->getStop() != before) return false;
         std::string_view source = reporter_.source();
+        const char* unit_hint = "a number takes a single unit name; write a compound unit as an "
+                                "expression, as in '1 mV / ms'";
+        // `C_m = 250 pF pF`: the parser took the first unit for the start of the next item,
+        // but it is the second name that is too many.
+        if (before->getType() == NmlParser::NUMBER && offending->getType() == NmlParser::ID &&
+            offending->getLine() == start->getLine()) {
+            reporter_.error(reporter_.range(offending),
+                            fmt::format("unexpected {} after '{} {}'",
+                                        quote(token_text(source, offending)),
+                                        context_text(source, previous), token_text(source, start)),
+                            unit_hint);
+            return true;
+        }
         std::string hint;
         const Token* before_before = reporter_.previous_on_channel(before);
         if (before->getType() == NmlParser::ID && before_before &&
             before_before->getType() == NmlParser::NUMBER)
-            hint = "a number takes a single unit name; write a compound unit as an expression, "
-                   "as in '1 mV / ms'";
+            hint = unit_hint;
         else
             hint = fmt::format("put each {} on its own line or separate them with ';'", what);
-        (void)offending;
         reporter_.error(reporter_.range(start),
                         fmt::format("unexpected {} after '{}'", quote(token_text(source, start)),
                                     context_text(source, previous)),
@@ -823,6 +907,9 @@ private:
             return "separate bindings and statements with a newline or ';', not ','";
         if (type == NmlParser::PRIME && contains(set, NmlParser::STRING))
             return "strings are written in double quotes";
+        if (dynamic_cast<NmlParser::ImportDeclContext*>(ctx) && contains(set, NmlParser::STRING))
+            return "an import path is written in double quotes, as in "
+                   "'import \"stdlib/neurons/iaf_psc_exp.nml\"'";
         if (type == NmlParser::PRIME)
             return "derivatives (V_m' = ...) belong in an 'equations' block";
         if (type == NmlParser::ASSIGN && (contains(set, NmlParser::EQ) ||

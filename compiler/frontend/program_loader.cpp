@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -60,7 +61,8 @@ private:
         // The importing file's directory first, then the search path in order.
         std::vector<fs::path> dirs{importer.parent_path()};
         for (const std::string& dir : search_path_)
-            dirs.emplace_back(dir);
+            if (std::find(dirs.begin(), dirs.end(), fs::path(dir)) == dirs.end())
+                dirs.emplace_back(dir); // once, though -I, NNC_PATH and the stdlib may agree
 
         for (const fs::path& dir : dirs) {
             fs::path candidate = (dir / import.path).lexically_normal();

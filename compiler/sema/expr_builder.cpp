@@ -104,14 +104,9 @@ std::string literal_hint(const ast::Expr& literal, const Dimension& wanted) {
     if (e->kind != ast::ExprKind::Number || e->unit.empty()) return {};
     auto written = lookup_unit(e->unit);
     if (!written || written->dim == wanted) return {};
-    auto lower = [](std::string s) {
-        for (char& c : s)
-            c = char(std::tolower(static_cast<unsigned char>(c)));
-        return s;
-    };
-    for (const auto& name : common_unit_names()) {
+    for (const auto& name : units_in_other_case(e->unit)) {
         auto unit = lookup_unit(name);
-        if (name != e->unit && lower(name) == lower(e->unit) && unit && unit->dim == wanted)
+        if (unit && unit->dim == wanted)
             return fmt::format("`{}` is a unit of {}; did you mean `{}`?", e->unit,
                                written->dim.describe(), name);
     }
@@ -200,7 +195,7 @@ ir::ExprPtr ExprBuilder::unary(const ast::Expr& e) {
         problem(
             e.range,
             fmt::format("'not' needs a truth value, but its operand is {}", dimension_text(a->dim)),
-            {}, true);
+            "compare it with something, e.g. `not (V_m > V_th)`", true);
         return nullptr;
     }
     return finish(ir::Op::Not, {a}, Dimension::none(), e);

@@ -4,6 +4,7 @@
 #include "sema/expr_builder.h"
 #include "sema/names.h"
 #include "sema/solver_sema.h"
+#include "sema/units.h"
 
 #include <fmt/format.h>
 
@@ -250,7 +251,20 @@ private:
             const Symbol* s = symbol(name);
             if (!s || s->kind != SymbolKind::Parameter || s->index >= vis.params) continue;
             const auto& info = param_info_[size_t(s->index)];
-            if (!info.bare || info.poisoned) continue;
+            if (info.poisoned) continue;
+            // `tau = 10 mS` where `10 ms` was meant: a unit in the wrong case.
+            for (const auto& meant : info.other_case_units) {
+                std::vector<Problem> problems;
+                ModelScope scope(*this, vis, s->index, lookup_unit(meant)->dim);
+                auto r = ExprBuilder(scope, problems).build(e);
+                if (!r || !problems.empty() || (check && check(*r))) continue;
+                const auto written = lookup_unit(info.unit);
+                return fmt::format("parameter '{}' is in `{}`, a unit of {} (declared at {}); "
+                                   "did you mean `{}`?",
+                                   name, info.unit, written->dim.describe(),
+                                   location_text(sources_, s->range.begin), meant);
+            }
+            if (!info.bare) continue;
             if (!first_bare) first_bare = s;
             for (const auto& candidate : unit_candidates) {
                 std::vector<Problem> problems;
@@ -283,6 +297,13 @@ private:
             if (value) {
                 p.dim = value->dim;
                 if (p.dim.dimensionless()) info.bare = bare_literal(*b.value);
+                const ast::Expr* literal = b.value.get();
+                while (literal->kind == ast::ExprKind::Unary && literal->args.size() == 1)
+                    literal = literal->args[0].get();
+                if (literal->kind == ast::ExprKind::Number && !literal->unit.empty()) {
+                    info.unit = literal->unit;
+                    info.other_case_units = units_in_other_case(literal->unit);
+                }
             } else {
                 info.poisoned = true;
             }
@@ -451,10 +472,15 @@ private:
                     diags_.error(r.weight_range, "the spike weight needs a unit, e.g. `w: pA`");
             }
             if (const Symbol* s = symbol(r.weight)) {
+                // Suggest a name that is free, not the one that clashes.
+                std::string free_name = "w";
+                for (int n = 2; symbol(free_name); ++n)
+                    free_name = "w" + std::to_string(n);
                 diags_.error(r.weight_range,
                              fmt::format("the weight '{}' of receptor '{}' has the name of a {}",
                                          r.weight, r.name, kind_name(s->kind)),
-                             "give the weight another name, e.g. `w`");
+                             fmt::format("give the weight another name, e.g. `{}({}: ...)`", r.name,
+                                         free_name));
                 diags_.note(s->range, fmt::format("'{}' is declared here", r.weight));
                 ok = false;
             }
@@ -678,6 +704,8 @@ private:
     struct ParamInfo {
         bool poisoned = false;
         std::optional<double> bare; ///< declared as a number without a unit
+        std::string unit;           ///< the unit of a default that is one number with a unit
+        std::vector<std::string> other_case_units; ///< that unit's name in other cases
     };
 
     ModelDecl decl_;

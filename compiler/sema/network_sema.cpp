@@ -608,6 +608,16 @@ private:
         return found;
     }
 
+    /// Whether one of `bindings` is an unknown name that `settings` suggested `wanted` for:
+    /// then a missing `wanted` has been reported as that misspelling already.
+    static bool misspelt(const std::vector<ast::Binding>& bindings,
+                         const std::vector<std::string>& known, const std::string& wanted) {
+        return std::any_of(bindings.begin(), bindings.end(), [&](const ast::Binding& b) {
+            return std::find(known.begin(), known.end(), b.name) == known.end() &&
+                   closest_name(b.name, known) == wanted;
+        });
+    }
+
     // ---- populations ---------------------------------------------------------------------
 
     const ir::NeuronModel* model_of(int pop) const {
@@ -635,6 +645,10 @@ private:
         for (const auto& [n, item] : population_items_)
             names.push_back(n);
         std::string hint = did_you_mean(name, names);
+        if (std::find(generators.begin(), generators.end(), name) != generators.end())
+            hint = fmt::format("'{}' is a generator, not a population: drive a population with "
+                               "`stimulate POPULATION with {}(...)`",
+                               name, name);
         if (hint.empty() && !names.empty()) hint = "the populations are: " + join_names(names);
         error(at, fmt::format("unknown population '{}'", name), hint);
         return -1;
@@ -1117,7 +1131,8 @@ private:
         auto q = evaluate_as(e, Dimension::none(), "`" + name + "`");
         if (!q) return std::nullopt;
         if (q->value != 0 && q->value != 1) {
-            error(e.range, fmt::format("`{}` must be true or false", name));
+            error(e.range, fmt::format("`{}` must be true or false", name),
+                  fmt::format("write `{} = true` or `{} = false`", name, name));
             return std::nullopt;
         }
         return q->value != 0;
@@ -1357,13 +1372,15 @@ private:
                     same_neurons = same_neurons || (a.population == b.population &&
                                                     a.first == b.first && a.last == b.last);
         bool connector_ok = false;
-        if (!connect)
+        if (connect) {
+            if (auto c = connector(*connect->value, src ? &*src : nullptr, tgt ? &*tgt : nullptr,
+                                   same_neurons))
+                out.connector = *c, connector_ok = true;
+        } else if (!misspelt(p.settings, projection_settings, "connect")) {
             error(p.range, "a projection needs a connection rule",
                   "add `connect = ...`, one of: all_to_all(), one_to_one(), "
                   "fixed_probability(p), fixed_indegree(k)");
-        else if (auto c = connector(*connect->value, src ? &*src : nullptr, tgt ? &*tgt : nullptr,
-                                    same_neurons))
-            out.connector = *c, connector_ok = true;
+        }
         // The receptor and the weight of each target population (a union may mix models).
         std::map<int, ir::Projection> by_target;
         if (targets)
@@ -1397,7 +1414,8 @@ private:
         // A synapse model (reported if it is wrong) holds the weight in its state.
         const bool is_static = !syn || syn->value->name == "static";
         if (is_static && !weight) {
-            error(p.range, "a projection needs a weight", "add `weight = ...`");
+            if (!misspelt(p.settings, projection_settings, "weight"))
+                error(p.range, "a projection needs a weight", "add `weight = ...`");
         } else if (is_static && r) {
             const auto& m = *model_of(out.target);
             const auto& receptor = m.receptors[size_t(*r)];
@@ -1586,7 +1604,8 @@ private:
 
     void poisson(const ast::Stimulus& s, ir::Stimulus& out) {
         out.kind = ir::Stimulus::Kind::Poisson;
-        auto opts = settings(s.options, {"weight", "receptor"}, "poisson option");
+        const std::vector<std::string> options = {"weight", "receptor"};
+        auto opts = settings(s.options, options, "poisson option");
         if (auto args = call_arguments(*s.generator, {"rate"})) {
             if (!(*args)[0])
                 error(s.generator->range, "`poisson` needs a rate: `poisson(rate = 10 Hz)`");
@@ -1601,7 +1620,8 @@ private:
             receptor(opts[1] ? opts[1]->value.get() : nullptr, out.target, s.range, "receptor");
         if (r) out.receptor = *r;
         if (!opts[0]) {
-            error(s.range, "a poisson stimulus needs a weight", "add `weight ...` after it");
+            if (!misspelt(s.options, options, "weight"))
+                error(s.range, "a poisson stimulus needs a weight", "add `weight ...` after it");
         } else if (r) {
             const auto& m = *model_of(out.target);
             const auto& receptor = m.receptors[size_t(*r)];
@@ -1662,7 +1682,7 @@ private:
         if (a[2])
             if (auto q = evaluate_as(*a[2], dims::time, "the stop")) out.stop_ms = q->value;
         if (out.stop_ms < out.start_ms)
-            error(s.generator->range,
+            error(a[2] ? a[2]->range : s.generator->range,
                   fmt::format("the stop ({} ms) is before the start ({} ms)",
                               number_text(out.stop_ms), number_text(out.start_ms)));
     }
@@ -1758,9 +1778,17 @@ private:
         }
         const double steps = q->value / dt;
         const double whole = std::round(steps);
+        if (steps < 1 - 1e-9) {
+            error(r.interval->range,
+                  fmt::format("the recording interval {} is shorter than the time step dt = {}",
+                              quantity_text(q->value, q->dim), quantity_text(dt, dims::time)),
+                  "a state is sampled at most once a step; leave out `every` to sample every "
+                  "step");
+            return std::nullopt;
+        }
         // Samples are taken at the end of a step, so the interval must be whole steps; a
         // relative tolerance accepts 0.3 ms at dt = 0.1 ms despite rounding.
-        if (whole < 1 || std::abs(steps - whole) > 1e-9 * whole) {
+        if (std::abs(steps - whole) > 1e-9 * whole) {
             // The two nearest multiples, printed short (3 * 0.1 is 0.30000000000000004).
             const double below = std::max(1.0, std::floor(steps));
             error(r.interval->range,

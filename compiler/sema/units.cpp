@@ -1,5 +1,6 @@
 #include "sema/units.h"
 
+#include <cctype>
 #include <cmath>
 
 namespace nnc::sema {
@@ -74,6 +75,19 @@ const std::vector<std::string>& common_unit_names() {
         "nS", "uS", "mS",   "Hz",   "kHz",  "um",  "mm", "cm", "m",  "mol", "mM", "uM",
         "M",  "K",  "MOhm", "GOhm", "kOhm", "Ohm", "pC", "fC", "nC", "mmol"};
     return names;
+}
+
+std::vector<std::string> units_in_other_case(std::string_view name) {
+    auto lower = [](std::string_view text) {
+        std::string out(text);
+        for (char& c : out)
+            c = char(std::tolower(static_cast<unsigned char>(c)));
+        return out;
+    };
+    std::vector<std::string> found;
+    for (const auto& unit : common_unit_names())
+        if (unit != name && lower(unit) == lower(name)) found.push_back(unit);
+    return found;
 }
 
 } // namespace nnc::sema

@@ -32,4 +32,8 @@ std::optional<Unit> lookup_unit(std::string_view name);
 /// Common unit names, for "did you mean" hints.
 const std::vector<std::string>& common_unit_names();
 
+/// The common unit names spelt like `name` but in another case (`ms` for `mS`, `mV` for
+/// `MV`): what may have been meant where `name` has the wrong dimension.
+std::vector<std::string> units_in_other_case(std::string_view name);
+
 } // namespace nnc::sema

@@ -581,7 +581,6 @@ void Simulation::record_spikes(PopulationId pop, NeuronRange neurons) {
     p.recorder.enable(neurons.first, neurons.count_in(p.size()));
 }
 
-/// Bytes of memory available to this process now (MemAvailable), or 0 if unknown.
 uint64_t available_memory() {
     std::ifstream meminfo("/proc/meminfo");
     std::string key;

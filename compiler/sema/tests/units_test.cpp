@@ -86,6 +86,13 @@ TEST(Units, RejectsWhatIsNoUnit) {
     EXPECT_FALSE(lookup_unit("m "));
 }
 
+TEST(Units, SpellingsInAnotherCaseAreFound) {
+    EXPECT_EQ(units_in_other_case("mS"), std::vector<std::string>({"ms"}));
+    EXPECT_EQ(units_in_other_case("ms"), std::vector<std::string>({"mS"}));
+    EXPECT_EQ(units_in_other_case("MV"), std::vector<std::string>({"mV"}));
+    EXPECT_TRUE(units_in_other_case("pA").empty());
+}
+
 TEST(Names, EditDistance) {
     EXPECT_EQ(edit_distance("tau_m", "tau_m"), 0u);
     EXPECT_EQ(edit_distance("tau_n", "tau_m"), 1u);

@@ -220,6 +220,9 @@ struct ConnectionStats {
 /// Called now and then during run(): model time reached and model time to reach.
 using ProgressFn = std::function<void(double t_ms, double end_ms)>;
 
+/// Bytes of memory available to this process now (MemAvailable), or 0 if unknown.
+uint64_t available_memory();
+
 class Simulation {
 public:
     explicit Simulation(SimulationConfig config);
