@@ -23,6 +23,7 @@ enum class RngPurpose : uint32_t {
     Weight = 3,       ///< stream = projection, element = target neuron, sub = synapse of target
     Delay = 4,        ///< stream = projection, element = target neuron, sub = synapse of target
     Poisson = 5,      ///< stream = stimulus, element = target neuron, sub = step
+    Position = 6,     ///< stream = population, element = neuron
     Test = 0xffff,    ///< for tests and tools
 };
 

@@ -7,6 +7,7 @@
 #include "counter_rng.h"
 #include "hdf5_report_writer.h"
 #include "hdf5_spike_writer.h"
+#include "positions.h"
 #include "ring_buffer.h"
 #include "spike_delivery.h"
 #include "spike_recorder.h"
@@ -40,6 +41,7 @@ struct Population {
     std::vector<std::vector<DcWindow>> dc;            ///< per input
     std::vector<double> input_value;                  ///< what each input array holds now
     std::vector<uint32_t> outgoing;                   ///< projections from this population
+    std::vector<Point> points; ///< where its neurons are (empty without positions), after build
 
     std::vector<uint32_t> spiked;
     uint64_t n_spiked = 0;
@@ -131,6 +133,10 @@ struct Simulation::Impl {
     uint16_t constant_delay_steps(double delay_ms) const;
     uint16_t drawn_delay_steps(double delay_ms) const;
     void build_projection(uint32_t index);
+    void place_populations();
+    /// Per-synapse values of a projection (weights, delays) that are not one distribution.
+    double pair_value(PairFunction f, const Population& source, const Population& target,
+                      uint64_t s, uint64_t t) const;
     void apply_initial_state(PopulationId id, uint32_t var);
     void prepare_run();
     void sample_states();
@@ -139,6 +145,7 @@ struct Simulation::Impl {
     void do_step();
     void check_finite(double from_ms) const; ///< throws NonFiniteState
     void check_memory() const;
+    double expected_distance_synapses(const Projection& pr) const;
 };
 
 uint16_t Simulation::Impl::constant_delay_steps(double delay_ms) const {
@@ -170,25 +177,74 @@ void Simulation::Impl::build_projection(uint32_t index) {
     const Population& target = *pops[spec.target];
     const uint64_t seed = config.seed;
 
-    const UniformOr weight{spec.weight.is_constant(), spec.weight.a};
+    UniformOr weight{spec.weight.is_constant(), spec.weight.a};
     UniformOr delay{spec.delay_ms.is_constant(), 0.0};
+
+    // Connector-specific values per synapse: from a list, or functions of the geometry.
+    const Connector::Pairs* list =
+        spec.connector.kind == Connector::Kind::List ? spec.connector.list.get() : nullptr;
+    const bool weight_from_list = list && !list->weights.empty();
+    const bool delay_from_list = list && !list->delays_ms.empty();
+    if (weight_from_list || spec.weight_of_pair) weight.uniform = false;
+    if (delay_from_list || spec.delay_ms_of_pair) delay.uniform = false;
     if (delay.uniform) delay.value = constant_delay_steps(spec.delay_ms.a);
 
-    const TargetLists lists =
-        connect(spec.connector, source.size(), target.size(), spec.source == spec.target,
-                RngKey(seed, RngPurpose::Connectivity, index));
+    std::vector<uint64_t> list_rows;
+    const TargetLists lists = connect(
+        spec.connector, source.size(), target.size(), spec.source == spec.target,
+        RngKey(seed, RngPurpose::Connectivity, index), {source.points, target.points}, &list_rows);
 
     const RngKey weight_key(seed, RngPurpose::Weight, index);
     const RngKey delay_key(seed, RngPurpose::Delay, index);
+    const auto source_of = [&](uint64_t t, uint64_t q) {
+        return lists.sources[lists.offsets[t] + q];
+    };
     const auto weight_at = [&](uint64_t t, uint64_t q) {
+        if (weight_from_list) return float(list->weights[list_rows[lists.offsets[t] + q]]);
+        if (spec.weight_of_pair)
+            return float(pair_value(spec.weight_of_pair, source, target, source_of(t, q), t));
         CounterRng rng(weight_key, t, q);
         return float(draw(spec.weight, rng));
     };
     const auto delay_at = [&](uint64_t t, uint64_t q) {
+        if (delay_from_list)
+            return constant_delay_steps(list->delays_ms[list_rows[lists.offsets[t] + q]]);
+        if (spec.delay_ms_of_pair)
+            return constant_delay_steps(
+                pair_value(spec.delay_ms_of_pair, source, target, source_of(t, q), t));
         CounterRng rng(delay_key, t, q);
         return drawn_delay_steps(draw(spec.delay_ms, rng));
     };
     proj.table = ConnectionTable::build(source.size(), lists, weight, delay, weight_at, delay_at);
+}
+
+double Simulation::Impl::pair_value(PairFunction f, const Population& source,
+                                    const Population& target, uint64_t s, uint64_t t) const {
+    if (source.points.size() != source.size() || target.points.size() != target.size())
+        throw Error(fmt::format("a weight or delay of the projection {} -> {} depends on the "
+                                "positions of its neurons, which are not given",
+                                source.spec.name, target.spec.name));
+    double args[PairArgument::count];
+    pair_arguments(source.points[s], target.points[t], args);
+    const double v = f(args);
+    if (!std::isfinite(v))
+        throw Error(fmt::format("a weight or delay of the projection {} -> {} is {} for source "
+                                "{} and target {} at distance {} um",
+                                source.spec.name, target.spec.name, v, s, t,
+                                args[PairArgument::distance]));
+    return v;
+}
+
+void Simulation::Impl::place_populations() {
+    for (size_t id = 0; id < pops.size(); ++id) {
+        Population& p = *pops[id];
+        try {
+            p.points = place_neurons(p.spec.positions, p.size(),
+                                     RngKey(config.seed, RngPurpose::Position, id));
+        } catch (const Error& e) {
+            throw Error(fmt::format("positions of population '{}': {}", p.spec.name, e.what()));
+        }
+    }
 }
 
 void Simulation::Impl::apply_initial_state(PopulationId id, uint32_t var) {
@@ -396,6 +452,10 @@ ProjectionId Simulation::add_projection(const ProjectionSpec& spec) {
         !(c.probability >= 0.0 && c.probability <= 1.0))
         throw Error(
             fmt::format("{}: connection probability {} is not in [0, 1]", what, c.probability));
+    if (c.kind == Connector::Kind::DistanceProbability && !c.probability_of_pair)
+        throw Error(what + ": a distance-dependent connector needs its probability function");
+    if (c.kind == Connector::Kind::List && !c.list)
+        throw Error(what + ": a list connector needs its list");
     check_distribution(spec.weight, what + ": weight");
     check_distribution(spec.delay_ms, what + ": delay");
     impl_->projections.push_back({spec, {}});
@@ -446,6 +506,26 @@ uint64_t available_memory() {
     return 0;
 }
 
+double Simulation::Impl::expected_distance_synapses(const Projection& pr) const {
+    // The mean probability over a 32 x 32 sample of the pairs, times the number of pairs.
+    const Population& source = *pops[pr.spec.source];
+    const Population& target = *pops[pr.spec.target];
+    const PairFunction p = pr.spec.connector.probability_of_pair;
+    const uint64_t ns = source.size(), nt = target.size();
+    if (!p || ns == 0 || nt == 0 || source.points.size() != ns || target.points.size() != nt)
+        return 0.0;
+    double sum = 0.0, args[PairArgument::count];
+    int count = 0;
+    for (uint64_t i = 0; i < 32; ++i)
+        for (uint64_t j = 0; j < 32; ++j) {
+            pair_arguments(source.points[i * ns / 32], target.points[j * nt / 32], args);
+            const double v = p(args);
+            if (v > 0.0 && v <= 1.0) sum += v;
+            ++count;
+        }
+    return sum / count * double(ns) * double(nt);
+}
+
 void Simulation::Impl::check_memory() const {
     // Expected synapses and their tables; while a projection is built its target lists
     // (4 bytes a synapse) exist beside the tables, so the largest one adds to the peak.
@@ -468,9 +548,27 @@ void Simulation::Impl::check_memory() const {
         case Connector::Kind::FixedIndegree:
             n = double(c.indegree) * nt;
             break;
+        case Connector::Kind::FixedOutdegree:
+            n = double(c.outdegree) * ns;
+            bytes += 8.0 * n; // the (source, target) pairs before they are grouped by target
+            break;
+        case Connector::Kind::FixedTotalNumber:
+            n = double(c.total);
+            break;
+        case Connector::Kind::DistanceProbability:
+            n = expected_distance_synapses(pr);
+            break;
+        case Connector::Kind::List:
+            n = c.list ? double(c.list->sources.size()) : 0.0;
+            break;
         }
-        const double per_synapse = 4.0 + (pr.spec.weight.is_constant() ? 0.0 : 4.0) +
-                                   (pr.spec.delay_ms.is_constant() ? 0.0 : 2.0);
+        const bool weight_per_synapse = !pr.spec.weight.is_constant() || pr.spec.weight_of_pair ||
+                                        (c.list && !c.list->weights.empty());
+        const bool delay_per_synapse = !pr.spec.delay_ms.is_constant() ||
+                                       pr.spec.delay_ms_of_pair ||
+                                       (c.list && !c.list->delays_ms.empty());
+        const double per_synapse =
+            4.0 + (weight_per_synapse ? 4.0 : 0.0) + (delay_per_synapse ? 2.0 : 0.0);
         synapses += n;
         bytes += n * per_synapse + 8.0 * ns;
         largest = std::max(largest, n);
@@ -510,6 +608,7 @@ void Simulation::build() {
     if (m.built) return;
     const double dt = m.config.dt_ms;
 
+    m.place_populations();
     m.check_memory();
     try {
         for (uint32_t i = 0; i < m.projections.size(); ++i)

@@ -58,14 +58,63 @@ struct Distribution {
     bool is_constant() const { return kind == Kind::Constant; }
 };
 
-/// How the synapses of a projection are chosen (PyNN / NEST connector semantics).
+/// A pure function compiled from the model, of the geometry of one (source, target) pair:
+/// args[PairArgument::...], in canonical units. The runtime calls it per pair or synapse.
+using PairFunction = double (*)(const double* args);
+
+/// The arguments of a PairFunction, in this order.
+namespace PairArgument {
+inline constexpr uint32_t distance = 0;     ///< Euclidean distance source-target, um
+inline constexpr uint32_t source_depth = 1; ///< normalised cortical depth of the source
+inline constexpr uint32_t target_depth = 2; ///< normalised cortical depth of the target
+inline constexpr uint32_t count = 3;
+} // namespace PairArgument
+
+/// Where the neurons of a population are, in um (x, y, z). y is the depth in a cortical
+/// column. There are no periodic boundaries: distances are plain Euclidean ones.
+struct Positions {
+    enum class Kind {
+        None,          ///< no positions: a projection cannot depend on distance
+        Grid,          ///< neuron i at (i mod nx, (i / nx) mod ny, i / (nx ny)) * spacing
+        RandomBox,     ///< uniform in [0, size[0]] x [0, size[1]] x [0, size[2]]
+        CorticalDepth, ///< NetPyNE: normalised depth uniform in [depth_from, depth_to],
+                       ///< y = depth * size[1]; x, z uniform in [0, size[0]], [0, size[2]]
+    };
+    Kind kind = Kind::None;
+    uint64_t nx = 1, ny = 1, nz = 1; ///< Grid: neurons per axis (nx * ny * nz == size)
+    double spacing_um = 0.0;         ///< Grid
+    double size_um[3] = {0.0, 0.0, 0.0};
+    double depth_from = 0.0, depth_to = 0.0; ///< CorticalDepth, within [0, 1]
+};
+
+/// How the synapses of a projection are chosen (PyNN / NEST / NetPyNE connector semantics).
 struct Connector {
-    enum class Kind { AllToAll, OneToOne, FixedProbability, FixedIndegree };
+    enum class Kind {
+        AllToAll,
+        OneToOne,
+        FixedProbability,
+        FixedIndegree,
+        FixedOutdegree,      ///< each source draws `outdegree` targets
+        FixedTotalNumber,    ///< `total` synapses over the whole projection (NEST)
+        DistanceProbability, ///< each pair independently with probability p(geometry)
+        List,                ///< the pairs of `list`
+    };
     Kind kind = Kind::AllToAll;
     double probability = 0.0;    ///< FixedProbability: independent per (source, target) pair
     uint64_t indegree = 0;       ///< FixedIndegree: sources drawn per target
+    uint64_t outdegree = 0;      ///< FixedOutdegree: targets drawn per source
+    uint64_t total = 0;          ///< FixedTotalNumber: synapses of the projection
     bool allow_autapses = true;  ///< a neuron may connect to itself (same population only)
-    bool allow_multapses = true; ///< FixedIndegree: a source may be drawn twice for a target
+    bool allow_multapses = true; ///< FixedIndegree, FixedOutdegree, FixedTotalNumber: the same
+                                 ///< pair may be drawn twice
+    PairFunction probability_of_pair = nullptr; ///< DistanceProbability: in [0, 1]
+    /// List: synapse i connects sources[i] to targets[i]; weights and delays_ms, when not
+    /// empty, give its weight and delay (they override the projection's).
+    struct Pairs {
+        std::vector<uint32_t> sources, targets;
+        std::vector<double> weights, delays_ms;
+    };
+    std::shared_ptr<const Pairs> list;
 };
 
 struct PopulationSpec {
@@ -80,6 +129,7 @@ struct PopulationSpec {
     /// others their original numbers here, so that their values do not change. Empty: the
     /// state's index.
     std::vector<uint32_t> state_streams;
+    Positions positions; ///< needed by projections that depend on distance or depth
 };
 
 struct ProjectionSpec {
@@ -89,6 +139,10 @@ struct ProjectionSpec {
     Distribution weight;   ///< in the unit of the receptor's weight
     Distribution delay_ms; ///< rounded to the nearest step; draws below one step become one step
     uint32_t receptor = 0;
+    /// When set, the weight (delay) of each synapse is this function of its pair's geometry
+    /// instead of `weight` (`delay_ms`); a computed delay must round to at least one step.
+    PairFunction weight_of_pair = nullptr;
+    PairFunction delay_ms_of_pair = nullptr;
 };
 
 /// Independent Poisson spike trains, one per target neuron (NEST poisson_generator).
