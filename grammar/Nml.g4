@@ -148,6 +148,7 @@ primary
     | callee=ID LPAREN argumentList? RPAREN    # call
     | name=ID                                  # name
     | value=(TRUE | FALSE)                     # bool
+    | value=STRING                             # string
     | LPAREN expr RPAREN                       # parens
     ;
 

@@ -158,8 +158,13 @@ int run_command(const RunOptions& options) {
     auto& timer = session.timer();
     auto& diags = session.diagnostics();
     llvmjit::KernelJit jit;
-    auto updates = timer.time("jit", [&] { return jit.compile(lowered->kernels); });
-    auto sim = make_simulation(program, lowered->kernels, updates);
+    llvmjit::ScalarFunctionJit pair_jit;
+    std::vector<ProjectionFunctions> pair_functions;
+    auto updates = timer.time("jit", [&] {
+        pair_functions = compile_pair_functions(*program.network, pair_jit);
+        return jit.compile(lowered->kernels);
+    });
+    auto sim = make_simulation(program, lowered->kernels, updates, pair_functions);
     const auto variables = record_states(program, lowered->kernels, *sim);
     try {
         timer.time("build", [&] { sim->build(); });

@@ -7,6 +7,7 @@
 #include "ir/kernel.h"
 #include "ir/model.h"
 #include "nncrt/simulation.h"
+#include "scalar_function_jit.h"
 
 #include <memory>
 #include <string>
@@ -14,11 +15,26 @@
 
 namespace nnc::driver {
 
+/// The compiled expressions of the pair geometry of one projection (null where it has none).
+struct ProjectionFunctions {
+    nncrt::PairFunction probability = nullptr; ///< distance_probability(p)
+    nncrt::PairFunction weight = nullptr;
+    nncrt::PairFunction delay_ms = nullptr;
+};
+
+/// Lowers every pair expression of the network (connection probabilities, weights and
+/// delays of the distance or depth) and compiles them with `jit`, which must outlive the
+/// simulation; one entry per projection.
+std::vector<ProjectionFunctions> compile_pair_functions(const ir::Network& network,
+                                                        llvmjit::ScalarFunctionJit& jit);
+
 /// The program's network, with one kernel and entry point per population, in population
-/// order.
+/// order, and the compiled pair functions of its projections (compile_pair_functions;
+/// needed only when some projection has pair expressions).
 std::unique_ptr<nncrt::Simulation>
 make_simulation(const ir::Program& program, const std::vector<kir::PopulationKernel>& kernels,
-                const std::vector<nncrt_update_fn>& updates);
+                const std::vector<nncrt_update_fn>& updates,
+                const std::vector<ProjectionFunctions>& pair_functions = {});
 
 /// One recorded variable, which goes to one report file: the recorders of the populations
 /// it is recorded in, with the unit of each.

@@ -23,8 +23,9 @@ enum class ExprKind {
     Binary,  ///< op: "+", "-", "*", "/", "^"
     Compare, ///< op: "<", "<=", ">", ">=", "==", "!="
     Logical, ///< op: "and", "or"
-    Call, ///< `callee(args...)`; arguments may be named (`fixed_indegree(100, autapses = false)`)
-    Bool, ///< `true` / `false` (number = 1 or 0)
+    Call,   ///< `callee(args...)`; arguments may be named (`fixed_indegree(100, autapses = false)`)
+    Bool,   ///< `true` / `false` (number = 1 or 0)
+    String, ///< `"conn.csv"`: name holds the text, quotes removed and escapes undone
 };
 
 struct Expr {

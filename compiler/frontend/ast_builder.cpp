@@ -69,30 +69,37 @@ ast::ExprPtr AstBuilder::build(NmlParser::StandaloneExprContext* tree) {
     return result;
 }
 
-ast::Import AstBuilder::import(NmlParser::ImportDeclContext* ctx) {
-    ast::Import result;
-    result.range = range(ctx);
-    result.path_range = range(ctx->path);
-    std::string raw = text(ctx->path);
+std::string AstBuilder::string_value(antlr4::Token* token, const char* hint) {
+    const SourceRange at_token = range(token);
+    std::string raw = text(token);
     // Strip the quotes and undo the escapes `\"` and `\\` (the only two a path needs).
     std::string_view body =
         raw.size() >= 2 ? std::string_view(raw).substr(1, raw.size() - 2) : std::string_view();
+    std::string value;
     for (size_t i = 0; i < body.size(); ++i) {
         if (body[i] == '\\' && i + 1 < body.size()) {
             char next = body[++i];
             if (next != '"' && next != '\\') {
-                SourceRange at = result.path_range;
+                SourceRange at = at_token;
                 at.begin.col += static_cast<uint32_t>(i); // the backslash, after the quote
                 at.end = at.begin;
                 at.end.col += 1;
                 error(at, fmt::format("unknown escape sequence '\\{}' in a string", next),
-                      "only \\\" and \\\\ are escapes; write '/' to separate directories");
+                      std::string("only \\\" and \\\\ are escapes; ") + hint);
             }
-            result.path += next;
+            value += next;
         } else {
-            result.path += body[i];
+            value += body[i];
         }
     }
+    return value;
+}
+
+ast::Import AstBuilder::import(NmlParser::ImportDeclContext* ctx) {
+    ast::Import result;
+    result.range = range(ctx);
+    result.path_range = range(ctx->path);
+    result.path = string_value(ctx->path, "write '/' to separate directories");
     return result;
 }
 
@@ -507,6 +514,11 @@ AstBuilder::Built AstBuilder::primary(NmlParser::PrimaryContext* ctx) {
     if (auto* boolean = dynamic_cast<NmlParser::BoolContext*>(ctx)) {
         e->kind = ExprKind::Bool;
         e->number = boolean->value->getType() == NmlParser::TRUE ? 1.0 : 0.0;
+        return {std::move(e), 1};
+    }
+    if (auto* string = dynamic_cast<NmlParser::StringContext*>(ctx)) {
+        e->kind = ExprKind::String;
+        e->name = string_value(string->value, "write '/' to separate directories");
         return {std::move(e), 1};
     }
     if (auto* call = dynamic_cast<NmlParser::CallContext*>(ctx)) {

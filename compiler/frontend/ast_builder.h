@@ -72,6 +72,9 @@ private:
     std::string context_text(antlr4::ParserRuleContext* ctx) const;
     void error(SourceRange at, const std::string& message, const std::string& hint = {});
 
+    /// The text of a string token, quotes removed and escapes undone (unknown ones reported,
+    /// with `hint`).
+    std::string string_value(antlr4::Token* token, const char* hint);
     ast::Import import(grammar::NmlParser::ImportDeclContext* ctx);
     ast::Neuron neuron(grammar::NmlParser::NeuronDeclContext* ctx);
     ast::Network network(grammar::NmlParser::NetworkDeclContext* ctx);

@@ -121,22 +121,64 @@ struct ValueSpec {
     double b = 0.0; ///< high | standard deviation
 };
 
+/// Where a population's neurons are (`positions = ...`), in um. No periodic boundaries.
+struct Positions {
+    enum class Kind { None, Grid, RandomBox, CorticalDepth };
+    Kind kind = Kind::None;
+    uint64_t nx = 1, ny = 1, nz = 1;         ///< Grid: neurons along x, y, z
+    double spacing_um = 0.0;                 ///< Grid
+    double size_um[3] = {0.0, 0.0, 0.0};     ///< RandomBox: extent; CorticalDepth: width,
+                                             ///< thickness (y), width
+    double depth_from = 0.0, depth_to = 0.0; ///< CorticalDepth: normalised depth range
+};
+
 struct Population {
     std::string name;
     int model = -1; ///< index into Program::models
     uint64_t size = 0;
     std::vector<double> parameters; ///< one per model parameter, overrides applied
     std::vector<ValueSpec> initial; ///< one per model state variable
+    Positions positions;
     SourceRange range;
 };
 
+/// The variables of an expression of a (source, target) pair, in a projection: Input
+/// references with these indices (the order of the runtime's PairArgument).
+namespace pair_variable {
+inline constexpr int distance = 0;     ///< `d`, a length (um)
+inline constexpr int source_depth = 1; ///< `pre_depth`, normalised cortical depth
+inline constexpr int target_depth = 2; ///< `post_depth`
+inline const std::vector<std::string> names = {"d", "pre_depth", "post_depth"};
+} // namespace pair_variable
+
+/// Synapses listed one by one (`from_csv`): synapse i connects sources[i] to targets[i];
+/// weights and delays_ms are empty or hold one value per synapse.
+struct ConnectionList {
+    std::string path; ///< the file it was read from
+    std::vector<uint32_t> sources, targets;
+    std::vector<double> weights, delays_ms;
+};
+
 struct Connector {
-    enum class Kind { AllToAll, OneToOne, FixedProbability, FixedIndegree };
+    enum class Kind {
+        AllToAll,
+        OneToOne,
+        FixedProbability,
+        FixedIndegree,
+        FixedOutdegree,
+        FixedTotalNumber,
+        DistanceProbability,
+        List,
+    };
     Kind kind = Kind::AllToAll;
     double probability = 0.0;
     uint64_t indegree = 0;
+    uint64_t outdegree = 0;
+    uint64_t total = 0;
     bool allow_autapses = true;
     bool allow_multapses = true;
+    ExprPtr probability_of_pair; ///< DistanceProbability: dimensionless, of pair_variable
+    std::shared_ptr<const ConnectionList> list; ///< List
 };
 
 /// The longest delay in time steps that the runtime's connection tables hold (uint16).
@@ -146,9 +188,11 @@ struct Projection {
     int source = -1; ///< population index
     int target = -1;
     Connector connector;
-    ValueSpec weight;  ///< in the receptor's weight unit (canonical)
-    ValueSpec delay;   ///< ms
-    int receptor = -1; ///< index into the target model's receptors
+    ValueSpec weight;       ///< in the receptor's weight unit (canonical)
+    ValueSpec delay;        ///< ms
+    ExprPtr weight_of_pair; ///< when set, the weight is this expression of pair_variable
+    ExprPtr delay_of_pair;  ///< when set, the delay (ms) is this expression of pair_variable
+    int receptor = -1;      ///< index into the target model's receptors
     SourceRange range;
 };
 

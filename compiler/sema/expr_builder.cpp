@@ -134,6 +134,9 @@ ir::ExprPtr ExprBuilder::build(const ast::Expr& e) {
         return logical(e);
     case ast::ExprKind::Call:
         return call(e);
+    case ast::ExprKind::String:
+        problem(e.range, "a string is not a value", "strings name files: `from_csv(\"conn.csv\")`");
+        return nullptr;
     }
     problem(e.range, "unsupported expression");
     return nullptr;

@@ -20,6 +20,6 @@ ir::Network elaborate_network(const ast::Network& network,
                               const std::vector<ir::NeuronModel>& models,
                               const std::vector<bool>& model_ok,
                               const std::vector<ConstantOverride>& overrides,
-                              const SourceManager& sources, DiagnosticEngine& diags);
+                              SourceManager& sources, DiagnosticEngine& diags);
 
 } // namespace nnc::sema

@@ -24,7 +24,11 @@ CompiledNetwork::from_file(const std::string& path,
     net.lowered_ = std::make_unique<passes::LoweredProgram>(std::move(*lowered));
     net.jit_ = std::make_unique<llvmjit::KernelJit>();
     auto updates = net.jit_->compile(net.lowered_->kernels);
-    net.sim_ = driver::make_simulation(net.lowered_->program, net.lowered_->kernels, updates);
+    net.pair_jit_ = std::make_unique<llvmjit::ScalarFunctionJit>();
+    const auto pair_functions =
+        driver::compile_pair_functions(*net.lowered_->program.network, *net.pair_jit_);
+    net.sim_ = driver::make_simulation(net.lowered_->program, net.lowered_->kernels, updates,
+                                       pair_functions);
     net.sim_->build();
     return net;
 }
