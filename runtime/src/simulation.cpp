@@ -728,6 +728,28 @@ ConnectionStats Simulation::connection_stats() const {
     return stats;
 }
 
+std::vector<SynapseView> Simulation::synapses(ProjectionId projection) const {
+    if (projection >= impl_->projections.size())
+        throw Error(fmt::format("synapses: unknown projection {}", projection));
+    if (!impl_->built) throw Error("synapses: the simulation is not built yet");
+    const ConnectionTable& table = impl_->projections[projection].table;
+    std::vector<SynapseView> out;
+    out.reserve(table.synapse_count());
+    for (uint64_t s = 0; s < table.source_count(); ++s)
+        for (uint64_t k = table.row_begin(s); k < table.row_end(s); ++k)
+            out.push_back({uint32_t(s), table.target(k), table.weight(k), table.delay(k)});
+    return out;
+}
+
+std::vector<Position> Simulation::positions(PopulationId pop) const {
+    const Population& p = impl_->pop(pop, "positions");
+    std::vector<Position> out;
+    out.reserve(p.points.size());
+    for (const Point& q : p.points)
+        out.push_back({q.x, q.y, q.z, q.depth});
+    return out;
+}
+
 size_t Simulation::state_recorder_count() const {
     return impl_->state_records.size();
 }

@@ -205,6 +205,19 @@ struct ConnectionStats {
     double bytes_per_synapse() const { return synapses ? double(bytes) / double(synapses) : 0.0; }
 };
 
+/// One synapse of a built projection.
+struct SynapseView {
+    uint32_t source = 0;
+    uint32_t target = 0;
+    double weight = 0.0;
+    uint32_t delay_steps = 0;
+};
+
+/// A neuron's place (um) and its normalised cortical depth (0 unless placed by depth).
+struct Position {
+    double x = 0.0, y = 0.0, z = 0.0, depth = 0.0;
+};
+
 /// Called now and then during run(): model time reached and model time to reach.
 using ProgressFn = std::function<void(double t_ms, double end_ms)>;
 
@@ -247,6 +260,10 @@ public:
     uint64_t spike_count(PopulationId pop) const; ///< spikes so far, recorded or not
     const SpikeRecord& recorded_spikes(PopulationId pop) const;
     ConnectionStats connection_stats() const;
+    /// The synapses of a built projection, grouped by source: for inspection and tests.
+    std::vector<SynapseView> synapses(ProjectionId projection) const;
+    /// Where the neurons of a built population are (um); empty without positions.
+    std::vector<Position> positions(PopulationId pop) const;
     size_t state_recorder_count() const;
     const StateRecord& recorded_state(StateRecorderId id) const;
 
