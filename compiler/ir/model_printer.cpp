@@ -78,7 +78,7 @@ std::string connector_text(const Connector& c) {
         return fmt::format("distance_probability({}, autapses = {})",
                            pair_text(c.probability_of_pair), c.allow_autapses);
     case Connector::Kind::List:
-        return fmt::format("from_csv(\"{}\")  # {} synapses", c.list ? c.list->path : "",
+        return fmt::format("from_csv(\"{}\") ({} synapses)", c.list ? c.list->path : "",
                            c.list ? c.list->sources.size() : 0);
     }
     return "?";
