@@ -115,7 +115,13 @@ TargetLists connect_total_number(const Connector& c, uint64_t n_sources, uint64_
     }
     std::vector<uint64_t> count(n_targets, 0);
     CounterRng spread(key, 0, 1);
-    for (uint64_t i = 0; i < total; ++i) {
+    // Without multapses and with more than half the pairs taken, the pairs left out are
+    // drawn instead (the complement of a uniform subset is one), so that the rejection
+    // below never takes more than two tries per pair on average.
+    const double pairs = double(per_target) * double(n_targets);
+    const bool complement = !c.allow_multapses && double(total) > pairs / 2;
+    const uint64_t draws = complement ? uint64_t(pairs) - total : total;
+    for (uint64_t i = 0; i < draws; ++i) {
         for (;;) {
             const uint64_t t = spread.below(n_targets);
             // Without multapses, target t is taken with probability (free pairs of t) /
@@ -126,6 +132,9 @@ TargetLists connect_total_number(const Connector& c, uint64_t n_sources, uint64_
             }
         }
     }
+    if (complement)
+        for (uint64_t& n : count)
+            n = per_target - n;
     TargetLists lists;
     lists.offsets.resize(n_targets + 1);
     lists.offsets[0] = 0;

@@ -211,17 +211,21 @@ TEST(FixedTotalNumber, WithMultapsesDegreesAreBinomial) {
 TEST(FixedTotalNumber, WithoutMultapsesIsAUniformSubsetOfThePairs) {
     // N distinct pairs out of P = ns nt, uniformly: a target (ns pairs) gets a
     // hypergeometric in-degree with variance N (ns/P)(1 - ns/P)(P - N)/(P - 1), a source
-    // the same with nt.
-    const uint64_t ns = 300, nt = 400, n = 90000; // three quarters of the pairs
-    const auto l = run(fixed_total_number(n, false, true), ns, nt, false, 11);
-    const double P = double(ns * nt), N = double(n);
-    const auto hyper = [&](double m) { return N * (m / P) * (1 - m / P) * (P - N) / (P - 1); };
-    expect_variance(in_degrees(l), hyper(double(ns)), "in-degrees");
-    expect_variance(out_degrees(l, ns), hyper(double(nt)), "out-degrees");
-    for (uint64_t t = 0; t < nt; ++t) {
-        const auto s = sources_of(l, t);
-        std::set<uint32_t> distinct(s.begin(), s.end());
-        ASSERT_EQ(distinct.size(), s.size()) << t;
+    // the same with nt. A quarter of the pairs are drawn as such, three quarters as the
+    // complement of the quarter left out.
+    const uint64_t ns = 300, nt = 400;
+    for (uint64_t n : {30000u, 90000u}) {
+        const auto l = run(fixed_total_number(n, false, true), ns, nt, false, 11);
+        ASSERT_EQ(l.synapse_count(), n);
+        const double P = double(ns * nt), N = double(n);
+        const auto hyper = [&](double m) { return N * (m / P) * (1 - m / P) * (P - N) / (P - 1); };
+        expect_variance(in_degrees(l), hyper(double(ns)), "in-degrees");
+        expect_variance(out_degrees(l, ns), hyper(double(nt)), "out-degrees");
+        for (uint64_t t = 0; t < nt; ++t) {
+            const auto s = sources_of(l, t);
+            std::set<uint32_t> distinct(s.begin(), s.end());
+            ASSERT_EQ(distinct.size(), s.size()) << t;
+        }
     }
 }
 
