@@ -800,6 +800,8 @@ private:
                       fmt::format("a connection probability must be between 0 and 1, not {}",
                                   number_text(p.value)));
                 ok = false;
+            } else if (!probability_in_range(p, *src, *tgt, first->range)) {
+                ok = false;
             }
         }
         if (first && c.kind == K::List) {
@@ -931,6 +933,71 @@ private:
             p.size_um[0] = p.size_um[2] = length(3, 100.0, "the width of the column");
         }
         if (ok) pop.positions = p;
+    }
+
+    /// Checks a probability of the pair geometry at distances across the range the two
+    /// populations' places allow (and at the ends of their depth ranges), so that a profile
+    /// above 1 or below 0 is an error of `nnc check` rather than of the run. Reports and
+    /// returns false at the first value out of [0, 1].
+    bool probability_in_range(const ir::Expr& p, const ir::Population& src,
+                              const ir::Population& tgt, SourceRange at) {
+        // The bounding box of each population's places, per axis.
+        const auto box = [](const ir::Positions& q) {
+            std::array<std::pair<double, double>, 3> b{};
+            using K = ir::Positions::Kind;
+            if (q.kind == K::Grid) {
+                b[0] = {0, double(q.nx - 1) * q.spacing_um};
+                b[1] = {0, double(q.ny - 1) * q.spacing_um};
+                b[2] = {0, double(q.nz - 1) * q.spacing_um};
+            } else if (q.kind == K::RandomBox) {
+                for (size_t i = 0; i < 3; ++i)
+                    b[i] = {0, q.size_um[i]};
+            } else if (q.kind == K::CorticalDepth) {
+                b[0] = b[2] = {0, q.size_um[0]};
+                b[1] = {q.depth_from * q.size_um[1], q.depth_to * q.size_um[1]};
+            }
+            return b;
+        };
+        const auto a = box(src.positions), b = box(tgt.positions);
+        double near = 0, far = 0;
+        for (size_t i = 0; i < 3; ++i) {
+            const double gap = std::max({0.0, b[i].first - a[i].second, a[i].first - b[i].second});
+            const double span =
+                std::max(a[i].second, b[i].second) - std::min(a[i].first, b[i].first);
+            near += gap * gap;
+            far += span * span;
+        }
+        near = std::sqrt(near);
+        far = std::sqrt(far);
+        const auto depths = [](const ir::Positions& q) {
+            return q.kind == ir::Positions::Kind::CorticalDepth
+                       ? std::vector<double>{q.depth_from, q.depth_to}
+                       : std::vector<double>{0.0};
+        };
+        for (int k = 0; k <= 16; ++k) {
+            const double d = near + (far - near) * k / 16;
+            for (double pre : depths(src.positions))
+                for (double post : depths(tgt.positions)) {
+                    const double args[] = {d, pre, post};
+                    auto v = ir::evaluate(p, ir::Bindings{{}, {}, args, {}});
+                    if (v && *v >= 0 && *v <= 1) continue;
+                    std::string where = fmt::format("at d = {:.4g} um", d);
+                    if (src.positions.kind == ir::Positions::Kind::CorticalDepth)
+                        where += fmt::format(", pre_depth = {}", number_text(pre));
+                    if (tgt.positions.kind == ir::Positions::Kind::CorticalDepth)
+                        where += fmt::format(", post_depth = {}", number_text(post));
+                    error(at,
+                          fmt::format("this connection probability is {} {}; it must be "
+                                      "between 0 and 1",
+                                      v ? fmt::format("{:.4g}", *v) : std::string("not a number"),
+                                      where),
+                          fmt::format("the distances between '{}' and '{}' range from {:.4g} um "
+                                      "to {:.4g} um; use min(..., 1) to cap a profile",
+                                      src.name, tgt.name, near, far));
+                    return false;
+                }
+        }
+        return true;
     }
 
     /// Whether `e` names `d`, `pre_depth` or `post_depth` (and no constant of that name).

@@ -236,6 +236,36 @@ TEST(ConnectorSema, ExpressionErrors) {
                             "connection"));
 }
 
+TEST(ConnectorSema, AProbabilityProfileIsTriedAcrossTheReachableDistances) {
+    Sema s;
+    auto p = s.analyse(with_lif(R"(network net {
+    population A = lif[10] { positions = random_box(300 um, 400 um) }
+    population L4 = lif[10] { positions = cortical_depth(0.4, 0.5) }
+    population L2 = lif[10] { positions = cortical_depth(0.1, 0.2) }
+    project A -> A { connect = distance_probability(d / 400 um); weight = 1 pA }
+    project A -> A { connect = distance_probability(d / 600 um); weight = 1 pA }
+    project L4 -> L2 { connect = distance_probability(exp(-(d - 200 um) / 100 um)); weight = 1 pA }
+    project L4 -> L2 { connect = distance_probability(pre_depth - post_depth); weight = 1 pA }
+    project L4 -> L2 { connect = distance_probability(post_depth - pre_depth + 0.35); weight = 1 pA }
+}
+)"));
+    EXPECT_FALSE(p);
+    const std::string t = s.text();
+    // 0 to 500 um apart: d / 400 um passes 1 (first tried at 406 um); d / 600 um stays
+    // within [0, 1].
+    EXPECT_TRUE(contains(t, "test.nml:12:53: error: this connection probability is 1.016 at d = "
+                            "406.2 um; it must be between 0 and 1\n"))
+        << t;
+    EXPECT_TRUE(contains(t, "hint: the distances between 'A' and 'A' range from 0 um to 500 um"));
+    EXPECT_FALSE(contains(t, "test.nml:13:"));
+    // Depths 0.4-0.5 and 0.1-0.2 of 1000 um: at least 200 um apart, where the profile is 1.
+    EXPECT_FALSE(contains(t, "test.nml:14:"));
+    EXPECT_FALSE(contains(t, "test.nml:15:"));
+    EXPECT_TRUE(contains(t, "test.nml:16:55: error: this connection probability is -0.05 at d = "
+                            "200 um, pre_depth = 0.5, post_depth = 0.1; it must be between 0 and "
+                            "1\n"));
+}
+
 TEST(ConnectorSema, ANamedConstantHidesAPairVariable) {
     Sema s;
     auto p = s.analyse(with_lif(R"(network net {
