@@ -91,6 +91,7 @@ nncrt::Positions positions(const ir::Positions& p) {
     out.spacing_um = p.spacing_um;
     for (int i = 0; i < 3; ++i)
         out.size_um[i] = p.size_um[i];
+    out.periodic = p.periodic;
     out.depth_from = p.depth_from;
     out.depth_to = p.depth_to;
     return out;

@@ -7,6 +7,7 @@
 
 #include "ir/expr.h"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -121,7 +122,7 @@ struct ValueSpec {
     double b = 0.0; ///< high | standard deviation
 };
 
-/// Where a population's neurons are (`positions = ...`), in um. No periodic boundaries.
+/// Where a population's neurons are (`positions = ...`), in um.
 struct Positions {
     enum class Kind { None, Grid, RandomBox, CorticalDepth };
     Kind kind = Kind::None;
@@ -130,6 +131,14 @@ struct Positions {
     double size_um[3] = {0.0, 0.0, 0.0};     ///< RandomBox: extent; CorticalDepth: width,
                                              ///< thickness (y), width
     double depth_from = 0.0, depth_to = 0.0; ///< CorticalDepth: normalised depth range
+    bool periodic = false;                   ///< Grid, RandomBox: distances wrap around the extent
+    /// The extent along x, y, z: the box, or the grid's places times the spacing (0 along
+    /// an axis with one place: a flat grid, like a flat box, has nothing to wrap there).
+    std::array<double, 3> extent() const {
+        if (kind != Kind::Grid) return {size_um[0], size_um[1], size_um[2]};
+        const auto along = [&](uint64_t n) { return n > 1 ? double(n) * spacing_um : 0.0; };
+        return {along(nx), along(ny), along(nz)};
+    }
 };
 
 struct Population {

@@ -89,10 +89,11 @@ std::string positions_text(const Positions& p) {
     case Positions::Kind::None:
         return "";
     case Positions::Kind::Grid:
-        return fmt::format("grid({}, {}, {}, spacing = {} um)", p.nx, p.ny, p.nz, p.spacing_um);
+        return fmt::format("grid({}, {}, {}, spacing = {} um{})", p.nx, p.ny, p.nz, p.spacing_um,
+                           p.periodic ? ", periodic = true" : "");
     case Positions::Kind::RandomBox:
-        return fmt::format("random_box({} um, {} um, {} um)", p.size_um[0], p.size_um[1],
-                           p.size_um[2]);
+        return fmt::format("random_box({} um, {} um, {} um{})", p.size_um[0], p.size_um[1],
+                           p.size_um[2], p.periodic ? ", periodic = true" : "");
     case Positions::Kind::CorticalDepth:
         return fmt::format("cortical_depth({}, {}, thickness = {} um, width = {} um)", p.depth_from,
                            p.depth_to, p.size_um[1], p.size_um[0]);

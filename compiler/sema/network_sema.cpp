@@ -852,18 +852,18 @@ private:
         ir::Positions p;
         if (name == "grid") {
             p.kind = K::Grid;
-            names = {"nx", "ny", "nz", "spacing"};
+            names = {"nx", "ny", "nz", "spacing", "periodic"};
         } else if (name == "random_box") {
             p.kind = K::RandomBox;
-            names = {"x", "y", "z"};
+            names = {"x", "y", "z", "periodic"};
         } else if (name == "cortical_depth") {
             p.kind = K::CorticalDepth;
             names = {"top", "bottom", "thickness", "width"};
         } else {
             std::string hint = did_you_mean(name, position_layouts);
             if (hint.empty())
-                hint = "the layouts are: grid(nx, ny, nz, spacing), random_box(x, y, z), "
-                       "cortical_depth(top, bottom, thickness, width)";
+                hint = "the layouts are: grid(nx, ny, nz, spacing, periodic), random_box(x, y, z, "
+                       "periodic), cortical_depth(top, bottom, thickness, width)";
             error(e.range, "expected a layout of positions", hint);
             return;
         }
@@ -932,6 +932,11 @@ private:
             p.size_um[1] = length(2, 1000.0, "the thickness of the cortex");
             p.size_um[0] = p.size_um[2] = length(3, 100.0, "the width of the column");
         }
+        if (p.kind != K::CorticalDepth && a.back()) {
+            auto f = flag(*a.back(), "periodic");
+            if (f) p.periodic = *f;
+            ok = ok && f;
+        }
         if (ok) pop.positions = p;
     }
 
@@ -966,6 +971,11 @@ private:
                 std::max(a[i].second, b[i].second) - std::min(a[i].first, b[i].first);
             near += gap * gap;
             far += span * span;
+        }
+        if (src.positions.periodic) { // no pair is farther apart than half the extent
+            far = 0;
+            for (double x : src.positions.extent())
+                far += x * x / 4;
         }
         near = std::sqrt(near);
         far = std::sqrt(far);
@@ -1434,6 +1444,16 @@ ir::ExprPtr Elaborator::pair_expression(const ast::Expr& e, const Dimension& wan
                           "but '{}' has none",
                           unplaced->name),
               place_hint);
+        return nullptr;
+    }
+    if (!unplaced && (src.positions.periodic || tgt.positions.periodic) &&
+        (src.positions.periodic != tgt.positions.periodic ||
+         src.positions.extent() != tgt.positions.extent())) {
+        error(e.range,
+              fmt::format("distances between '{}' and '{}' cannot wrap: periodic boundaries "
+                          "need both populations periodic, with the same extent",
+                          src.name, tgt.name),
+              "give both the same layout extent and `periodic = true`, or neither");
         return nullptr;
     }
     std::vector<Problem> problems;

@@ -166,7 +166,7 @@ TargetLists connect_by_distance(const Connector& c, uint64_t n_sources, uint64_t
         const Point& target = geometry.targets[t];
         for (uint64_t s = 0; s < n_sources; ++s) {
             if (exclude_self && s == t) continue;
-            pair_arguments(geometry.sources[s], target, args);
+            pair_arguments(geometry.sources[s], target, args, geometry.period);
             const double p = c.probability_of_pair(args);
             if (!(p >= 0.0 && p <= 1.0))
                 throw Error(fmt::format("the connection probability is {} for source {} and "

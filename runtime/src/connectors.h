@@ -52,6 +52,7 @@ private:
 struct ProjectionGeometry {
     std::span<const Point> sources;
     std::span<const Point> targets;
+    std::array<double, 3> period{}; ///< wrap_extent of the two populations
 };
 
 /// Applies a connector: the synapses of the projection, grouped by target. key: the

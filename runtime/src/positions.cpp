@@ -4,6 +4,26 @@
 
 namespace nncrt {
 
+namespace {
+
+/// A grid's extent along an axis with one place is 0: nothing to wrap, as in a flat box.
+std::array<double, 3> extent(const Positions& p) {
+    if (p.kind != Positions::Kind::Grid) return {p.size_um[0], p.size_um[1], p.size_um[2]};
+    const auto along = [&](uint64_t n) { return n > 1 ? double(n) * p.spacing_um : 0.0; };
+    return {along(p.nx), along(p.ny), along(p.nz)};
+}
+
+} // namespace
+
+std::array<double, 3> wrap_extent(const Positions& source, const Positions& target) {
+    if (!source.periodic && !target.periodic) return {};
+    if (source.periodic != target.periodic || extent(source) != extent(target))
+        throw Error("periodic boundaries need both populations periodic, with the same extent");
+    if (source.kind == Positions::Kind::CorticalDepth)
+        throw Error("a cortical column has no periodic boundaries");
+    return extent(source);
+}
+
 std::vector<Point> place_neurons(const Positions& p, uint64_t n, const RngKey& key) {
     std::vector<Point> points;
     if (p.kind == Positions::Kind::None) return points;

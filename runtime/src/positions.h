@@ -6,6 +6,7 @@
 #include "counter_rng.h"
 #include "nncrt/simulation.h"
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -24,9 +25,17 @@ struct Point {
 /// for a grid whose shape does not hold n neurons, or a negative size or spacing.
 std::vector<Point> place_neurons(const Positions& positions, uint64_t n, const RngKey& key);
 
-/// The arguments of a PairFunction for the pair (source, target).
-inline void pair_arguments(const Point& source, const Point& target, double* args) {
-    const double dx = target.x - source.x, dy = target.y - source.y, dz = target.z - source.z;
+/// The extent along x, y, z over which a projection's distances wrap (0: they do not);
+/// throws Error unless both populations are periodic with the same extent, or neither is.
+std::array<double, 3> wrap_extent(const Positions& source, const Positions& target);
+
+/// The arguments of a PairFunction for the pair (source, target); `period`: from wrap_extent.
+inline void pair_arguments(const Point& source, const Point& target, double* args,
+                           const std::array<double, 3>& period = {}) {
+    double dx = target.x - source.x, dy = target.y - source.y, dz = target.z - source.z;
+    if (period[0] > 0) dx -= period[0] * std::round(dx / period[0]);
+    if (period[1] > 0) dy -= period[1] * std::round(dy / period[1]);
+    if (period[2] > 0) dz -= period[2] * std::round(dz / period[2]);
     args[PairArgument::distance] = std::sqrt(dx * dx + dy * dy + dz * dz);
     args[PairArgument::source_depth] = source.depth;
     args[PairArgument::target_depth] = target.depth;

@@ -136,7 +136,7 @@ struct Simulation::Impl {
     void place_populations();
     /// Per-synapse values of a projection (weights, delays) that are not one distribution.
     double pair_value(PairFunction f, const Population& source, const Population& target,
-                      uint64_t s, uint64_t t) const;
+                      uint64_t s, uint64_t t, const std::array<double, 3>& period) const;
     void apply_initial_state(PopulationId id, uint32_t var);
     void prepare_run();
     void sample_states();
@@ -190,9 +190,16 @@ void Simulation::Impl::build_projection(uint32_t index) {
     if (delay.uniform) delay.value = constant_delay_steps(spec.delay_ms.a);
 
     std::vector<uint64_t> list_rows;
-    const TargetLists lists = connect(
-        spec.connector, source.size(), target.size(), spec.source == spec.target,
-        RngKey(seed, RngPurpose::Connectivity, index), {source.points, target.points}, &list_rows);
+    // Only projections that depend on the geometry care how distances wrap.
+    const bool uses_geometry = spec.connector.kind == Connector::Kind::DistanceProbability ||
+                               spec.weight_of_pair || spec.delay_ms_of_pair;
+    const std::array<double, 3> period =
+        uses_geometry ? wrap_extent(source.spec.positions, target.spec.positions)
+                      : std::array<double, 3>{};
+    const TargetLists lists =
+        connect(spec.connector, source.size(), target.size(), spec.source == spec.target,
+                RngKey(seed, RngPurpose::Connectivity, index),
+                {source.points, target.points, period}, &list_rows);
 
     const RngKey weight_key(seed, RngPurpose::Weight, index);
     const RngKey delay_key(seed, RngPurpose::Delay, index);
@@ -202,7 +209,8 @@ void Simulation::Impl::build_projection(uint32_t index) {
     const auto weight_at = [&](uint64_t t, uint64_t q) {
         if (weight_from_list) return float(list->weights[list_rows[lists.offsets[t] + q]]);
         if (spec.weight_of_pair)
-            return float(pair_value(spec.weight_of_pair, source, target, source_of(t, q), t));
+            return float(
+                pair_value(spec.weight_of_pair, source, target, source_of(t, q), t, period));
         CounterRng rng(weight_key, t, q);
         return float(draw(spec.weight, rng));
     };
@@ -211,7 +219,7 @@ void Simulation::Impl::build_projection(uint32_t index) {
             return constant_delay_steps(list->delays_ms[list_rows[lists.offsets[t] + q]]);
         if (spec.delay_ms_of_pair)
             return constant_delay_steps(
-                pair_value(spec.delay_ms_of_pair, source, target, source_of(t, q), t));
+                pair_value(spec.delay_ms_of_pair, source, target, source_of(t, q), t, period));
         CounterRng rng(delay_key, t, q);
         return drawn_delay_steps(draw(spec.delay_ms, rng));
     };
@@ -219,13 +227,14 @@ void Simulation::Impl::build_projection(uint32_t index) {
 }
 
 double Simulation::Impl::pair_value(PairFunction f, const Population& source,
-                                    const Population& target, uint64_t s, uint64_t t) const {
+                                    const Population& target, uint64_t s, uint64_t t,
+                                    const std::array<double, 3>& period) const {
     if (source.points.size() != source.size() || target.points.size() != target.size())
         throw Error(fmt::format("a weight or delay of the projection {} -> {} depends on the "
                                 "positions of its neurons, which are not given",
                                 source.spec.name, target.spec.name));
     double args[PairArgument::count];
-    pair_arguments(source.points[s], target.points[t], args);
+    pair_arguments(source.points[s], target.points[t], args, period);
     const double v = f(args);
     if (!std::isfinite(v))
         throw Error(fmt::format("a weight or delay of the projection {} -> {} is {} for source "
@@ -516,9 +525,15 @@ double Simulation::Impl::expected_distance_synapses(const Projection& pr) const 
         return 0.0;
     double sum = 0.0, args[PairArgument::count];
     int count = 0;
+    std::array<double, 3> period{};
+    try {
+        period = wrap_extent(source.spec.positions, target.spec.positions);
+    } catch (const Error&) {
+        return 0.0; // reported when the projection is built
+    }
     for (uint64_t i = 0; i < 32; ++i)
         for (uint64_t j = 0; j < 32; ++j) {
-            pair_arguments(source.points[i * ns / 32], target.points[j * nt / 32], args);
+            pair_arguments(source.points[i * ns / 32], target.points[j * nt / 32], args, period);
             const double v = p(args);
             if (v > 0.0 && v <= 1.0) sum += v;
             ++count;

@@ -266,6 +266,44 @@ TEST(ConnectorSema, AProbabilityProfileIsTriedAcrossTheReachableDistances) {
                             "1\n"));
 }
 
+TEST(ConnectorSema, PeriodicBoundaries) {
+    Sema s;
+    auto p = s.analyse(with_lif(R"(network net {
+    population G = lif[100] { positions = grid(10, 10, spacing = 100 um, periodic = true) }
+    population R = lif[100] { positions = random_box(1 mm, 1 mm, periodic = true) }
+    population S = lif[100] { positions = random_box(1 mm, 2 mm, periodic = true) }
+    population P = lif[100] { positions = random_box(1 mm, 1 mm) }
+    project G -> R { connect = distance_probability(exp(-d / 100 um)); weight = 1 pA }
+    project G -> G { connect = all_to_all(); weight = 1 pA * exp(-d / 100 um) }
+    project R -> S { connect = distance_probability(exp(-d / 100 um)); weight = 1 pA }
+    project P -> R { connect = all_to_all(); weight = 1 pA; delay = 1 ms + d / (1 m/s) }
+    project P -> R { connect = fixed_indegree(3); weight = 1 pA }
+}
+)"));
+    EXPECT_FALSE(p);
+    const std::string t = s.text();
+    EXPECT_FALSE(contains(t, "test.nml:13:")) << t; // same extent, both periodic
+    EXPECT_FALSE(contains(t, "test.nml:14:"));
+    EXPECT_TRUE(contains(t, "test.nml:15:53: error: distances between 'R' and 'S' cannot wrap: "
+                            "periodic boundaries need both populations periodic, with the same "
+                            "extent\n"));
+    EXPECT_TRUE(contains(t, "test.nml:16:69: error: distances between 'P' and 'R' cannot wrap"));
+    EXPECT_FALSE(contains(t, "test.nml:17:")); // no distance, no wrapping
+    EXPECT_EQ(s.diags.error_count(), 2u);
+
+    Sema ok;
+    auto q = ok.analyse(with_lif(R"(network net {
+    population G = lif[100] { positions = grid(10, 10, spacing = 100 um, periodic = true) }
+    # On the torus no pair is more than 707 um apart, so this profile stays below 1.
+    project G -> G { connect = distance_probability(d / 710 um); weight = 1 pA }
+}
+)"));
+    ASSERT_TRUE(q) << ok.text();
+    EXPECT_TRUE(q->network->populations[0].positions.periodic);
+    EXPECT_EQ(q->network->populations[0].positions.extent(),
+              (std::array<double, 3>{1000, 1000, 0}));
+}
+
 TEST(ConnectorSema, ANamedConstantHidesAPairVariable) {
     Sema s;
     auto p = s.analyse(with_lif(R"(network net {

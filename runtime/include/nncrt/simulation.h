@@ -71,7 +71,8 @@ inline constexpr uint32_t count = 3;
 } // namespace PairArgument
 
 /// Where the neurons of a population are, in um (x, y, z). y is the depth in a cortical
-/// column. There are no periodic boundaries: distances are plain Euclidean ones.
+/// column. Distances are Euclidean; between two periodic populations of the same extent
+/// they wrap around it (the nearest image, as NEST's `edge_wrap`).
 struct Positions {
     enum class Kind {
         None,          ///< no positions: a projection cannot depend on distance
@@ -85,6 +86,9 @@ struct Positions {
     double spacing_um = 0.0;         ///< Grid
     double size_um[3] = {0.0, 0.0, 0.0};
     double depth_from = 0.0, depth_to = 0.0; ///< CorticalDepth, within [0, 1]
+    /// Grid (extent nx, ny, nz times spacing) and RandomBox (extent size): the space is a
+    /// torus, neurons at one face are next to those at the opposite one.
+    bool periodic = false;
 };
 
 /// How the synapses of a projection are chosen (PyNN / NEST / NetPyNE connector semantics).
