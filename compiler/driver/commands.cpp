@@ -192,11 +192,16 @@ int run_command(const RunOptions& options) {
     auto& timer = session.timer();
     auto& diags = session.diagnostics();
     llvmjit::KernelJit jit;
-    auto compiled =
-        timer.time("jit", [&] { return jit.compile(lowered->kernels, lowered->synapse_kernels); });
+    llvmjit::ScalarFunctionJit pair_jit;
+    std::vector<ProjectionFunctions> pair_functions;
+    auto compiled = timer.time("jit", [&] {
+        pair_functions = compile_pair_functions(*program.network, pair_jit);
+        return jit.compile(lowered->kernels, lowered->synapse_kernels);
+    });
     const SynapseEventKernels synapse_events{lowered->synapse_kernels, compiled.synapse_events,
                                              lowered->plastic};
-    auto sim = make_simulation(program, lowered->kernels, compiled.updates, &synapse_events);
+    auto sim = make_simulation(program, lowered->kernels, compiled.updates, &synapse_events,
+                               pair_functions);
     const auto variables = record_states(program, lowered->kernels, *sim);
     try {
         timer.time("build", [&] { sim->build(); });

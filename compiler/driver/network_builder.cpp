@@ -1,9 +1,11 @@
 #include "network_builder.h"
 
+#include "passes/pair_function_lowering.h"
 #include "passes/synapse_lowering.h"
 
 #include <algorithm>
 #include <filesystem>
+#include <fmt/format.h>
 #include <stdexcept>
 
 namespace nnc::driver {
@@ -45,9 +47,32 @@ nncrt::Connector connector(const ir::Connector& c) {
     case ir::Connector::Kind::FixedIndegree:
         out.kind = nncrt::Connector::Kind::FixedIndegree;
         break;
+    case ir::Connector::Kind::FixedOutdegree:
+        out.kind = nncrt::Connector::Kind::FixedOutdegree;
+        break;
+    case ir::Connector::Kind::FixedTotalNumber:
+        out.kind = nncrt::Connector::Kind::FixedTotalNumber;
+        break;
+    case ir::Connector::Kind::DistanceProbability:
+        out.kind = nncrt::Connector::Kind::DistanceProbability;
+        break;
+    case ir::Connector::Kind::List: {
+        out.kind = nncrt::Connector::Kind::List;
+        auto pairs = std::make_shared<nncrt::Connector::Pairs>();
+        if (c.list) {
+            pairs->sources = c.list->sources;
+            pairs->targets = c.list->targets;
+            pairs->weights = c.list->weights;
+            pairs->delays_ms = c.list->delays_ms;
+        }
+        out.list = std::move(pairs);
+        break;
+    }
     }
     out.probability = c.probability;
     out.indegree = c.indegree;
+    out.outdegree = c.outdegree;
+    out.total = c.total;
     out.allow_autapses = c.allow_autapses;
     out.allow_multapses = c.allow_multapses;
     return out;
@@ -76,6 +101,34 @@ nncrt::SynapseModelSpec synapse_model(const ir::Program& program, const ir::Proj
     spec.advance = synapses.entries.at(entry.advance);
     if (entry.on_post) spec.on_post = synapses.entries.at(*entry.on_post);
     return spec;
+}
+
+nncrt::Positions positions(const ir::Positions& p) {
+    nncrt::Positions out;
+    switch (p.kind) {
+    case ir::Positions::Kind::None:
+        out.kind = nncrt::Positions::Kind::None;
+        break;
+    case ir::Positions::Kind::Grid:
+        out.kind = nncrt::Positions::Kind::Grid;
+        break;
+    case ir::Positions::Kind::RandomBox:
+        out.kind = nncrt::Positions::Kind::RandomBox;
+        break;
+    case ir::Positions::Kind::CorticalDepth:
+        out.kind = nncrt::Positions::Kind::CorticalDepth;
+        break;
+    }
+    out.nx = p.nx;
+    out.ny = p.ny;
+    out.nz = p.nz;
+    out.spacing_um = p.spacing_um;
+    for (int i = 0; i < 3; ++i)
+        out.size_um[i] = p.size_um[i];
+    out.periodic = p.periodic;
+    out.depth_from = p.depth_from;
+    out.depth_to = p.depth_to;
+    return out;
 }
 
 } // namespace
@@ -110,6 +163,32 @@ std::string synapse_file_path(const std::string& spike_path) {
     return state_report_path(spike_path, "synapses");
 }
 
+std::vector<ProjectionFunctions> compile_pair_functions(const ir::Network& network,
+                                                        llvmjit::ScalarFunctionJit& jit) {
+    // Function names are unique per JIT; a JIT may serve several networks (the REPL).
+    static unsigned generation = 0;
+    const unsigned g = generation++;
+    std::vector<kir::ScalarFunction> functions;
+    std::vector<nncrt::PairFunction*> slots;
+    std::vector<ProjectionFunctions> out(network.projections.size());
+    for (size_t i = 0; i < network.projections.size(); ++i) {
+        const auto& pr = network.projections[i];
+        const auto add = [&](const ir::ExprPtr& e, const char* what, nncrt::PairFunction* slot) {
+            if (!e) return;
+            functions.push_back(
+                passes::lower_pair_function(*e, fmt::format("nnc_pair_{}_{}_{}", g, i, what)));
+            slots.push_back(slot);
+        };
+        add(pr.connector.probability_of_pair, "probability", &out[i].probability);
+        add(pr.weight_of_pair, "weight", &out[i].weight);
+        add(pr.delay_of_pair, "delay", &out[i].delay_ms);
+    }
+    const auto compiled = jit.compile(functions);
+    for (size_t k = 0; k < compiled.size(); ++k)
+        *slots[k] = compiled[k];
+    return out;
+}
+
 int model_state(const ir::NeuronModel& model, const kir::PopulationKernel& kernel,
                 size_t kernel_state) {
     return model.find_state(kernel.state_names.at(kernel_state));
@@ -117,7 +196,8 @@ int model_state(const ir::NeuronModel& model, const kir::PopulationKernel& kerne
 
 std::unique_ptr<nncrt::Simulation>
 make_simulation(const ir::Program& program, const std::vector<kir::PopulationKernel>& kernels,
-                const std::vector<nncrt_update_fn>& updates, const SynapseEventKernels* synapses) {
+                const std::vector<nncrt_update_fn>& updates, const SynapseEventKernels* synapses,
+                const std::vector<ProjectionFunctions>& pair_functions) {
     const ir::Network& net = program.network.value();
     auto sim = std::make_unique<nncrt::Simulation>(
         nncrt::SimulationConfig{net.simulation.dt_ms, net.simulation.seed});
@@ -131,6 +211,7 @@ make_simulation(const ir::Program& program, const std::vector<kir::PopulationKer
         spec.input_names = kernel.input_names;
         spec.receptor_names = kernel.receptor_names;
         spec.update = updates.at(p);
+        spec.positions = positions(pop.positions);
         // A model state's initial values are drawn from the stream of its index in the
         // model, whichever states the kernel dropped: the same values with and without
         // optimisation. Arrays the compiler added start at zero (no draws).
@@ -166,6 +247,12 @@ make_simulation(const ir::Program& program, const std::vector<kir::PopulationKer
             if (!plastic[i])
                 throw std::logic_error("plastic projection without synapse event kernels");
             spec.synapse_model = synapse_model(program, proj, *synapses, *plastic[i]);
+        }
+        if (proj.connector.probability_of_pair || proj.weight_of_pair || proj.delay_of_pair) {
+            const ProjectionFunctions& f = pair_functions.at(i);
+            spec.connector.probability_of_pair = f.probability;
+            spec.weight_of_pair = f.weight;
+            spec.delay_ms_of_pair = f.delay_ms;
         }
         sim->add_projection(spec);
     }

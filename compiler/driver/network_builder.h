@@ -8,12 +8,26 @@
 #include "ir/model.h"
 #include "nncrt/simulation.h"
 #include "passes/pipeline.h"
+#include "scalar_function_jit.h"
 
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace nnc::driver {
+
+/// The compiled expressions of the pair geometry of one projection (null where it has none).
+struct ProjectionFunctions {
+    nncrt::PairFunction probability = nullptr; ///< distance_probability(p)
+    nncrt::PairFunction weight = nullptr;
+    nncrt::PairFunction delay_ms = nullptr;
+};
+
+/// Lowers every pair expression of the network (connection probabilities, weights and
+/// delays of the distance or depth) and compiles them with `jit`, which must outlive the
+/// simulation; one entry per projection.
+std::vector<ProjectionFunctions> compile_pair_functions(const ir::Network& network,
+                                                        llvmjit::ScalarFunctionJit& jit);
 
 /// The event kernels of the program's plastic projections and their entry points, in the
 /// order of LoweredProgram::synapse_kernels.
@@ -24,11 +38,14 @@ struct SynapseEventKernels {
 };
 
 /// The program's network, with one kernel and entry point per population, in population
-/// order, and the event kernels of its plastic projections (required when it has any).
+/// order, the event kernels of its plastic projections (required when it has any), and the
+/// compiled pair functions of its projections (compile_pair_functions; needed only when some
+/// projection has pair expressions).
 std::unique_ptr<nncrt::Simulation>
 make_simulation(const ir::Program& program, const std::vector<kir::PopulationKernel>& kernels,
                 const std::vector<nncrt_update_fn>& updates,
-                const SynapseEventKernels* synapses = nullptr);
+                const SynapseEventKernels* synapses = nullptr,
+                const std::vector<ProjectionFunctions>& pair_functions = {});
 
 /// The plastic projections of the program's network, and the unit of each of their synapse
 /// state arrays, for writing the synapses out.

@@ -636,7 +636,7 @@ AstBuilder::Built AstBuilder::primary(NmlParser::PrimaryContext* ctx) {
     }
     if (auto* string = dynamic_cast<NmlParser::TextContext*>(ctx)) {
         e->kind = ExprKind::String;
-        e->name = unquote(string->value, "a string holds a name");
+        e->name = unquote(string->value, "a string holds a name or a file's path");
         return {std::move(e), 1};
     }
     if (auto* parens = dynamic_cast<NmlParser::ParensContext*>(ctx)) {

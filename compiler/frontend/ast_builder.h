@@ -72,6 +72,8 @@ private:
     std::string context_text(antlr4::ParserRuleContext* ctx) const;
     void error(SourceRange at, const std::string& message, const std::string& hint = {});
 
+    /// The text of a string token, quotes removed and escapes undone (unknown ones reported,
+    /// with `hint`).
     ast::Import import(grammar::NmlParser::ImportDeclContext* ctx);
     ast::Neuron neuron(grammar::NmlParser::NeuronDeclContext* ctx);
     ast::Synapse synapse(grammar::NmlParser::SynapseDeclContext* ctx);

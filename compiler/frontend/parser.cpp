@@ -551,6 +551,7 @@ std::string describe_expected(const antlr4::misc::IntervalSet& set,
     bool expression = has(NmlParser::NUMBER) && has(NmlParser::LPAREN) && has(NmlParser::TRUE);
     bool operators = has(NmlParser::STAR) && has(NmlParser::SLASH) && has(NmlParser::CARET);
     if (expression)
+        // A string is an expression too (`from_csv("c.csv")`), but rarely the one meant.
         drop({NmlParser::ID, NmlParser::NUMBER, NmlParser::LPAREN, NmlParser::MINUS,
               NmlParser::PLUS, NmlParser::NOT, NmlParser::TRUE, NmlParser::FALSE, NmlParser::STRING,
               NmlParser::LBRACK});

@@ -105,3 +105,17 @@ struct PopulationKernel {
 std::string to_string(const PopulationKernel& kernel);
 
 } // namespace nnc::kir
+
+namespace nnc::kir {
+
+/// A pure function of numbered arguments, `double name(const double* args)`: in `value`,
+/// Input(k) is args[k]; nothing else is read (no State, Receptor, Local or Param). The
+/// network layer's expressions of a synapse's geometry (a distance-dependent probability,
+/// weight or delay) become these, so that they are compiled, not interpreted per pair.
+struct ScalarFunction {
+    std::string name;                        ///< a valid C identifier, unique in a program
+    std::vector<std::string> argument_names; ///< what args[k] is, for listings
+    ExprPtr value;
+};
+
+} // namespace nnc::kir

@@ -7,6 +7,7 @@
 
 #include "ir/expr.h"
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -165,22 +166,72 @@ struct NeuronRange {
     bool operator==(const NeuronRange&) const = default;
 };
 
+/// Where a population's neurons are (`positions = ...`), in um.
+struct Positions {
+    enum class Kind { None, Grid, RandomBox, CorticalDepth };
+    Kind kind = Kind::None;
+    uint64_t nx = 1, ny = 1, nz = 1;         ///< Grid: neurons along x, y, z
+    double spacing_um = 0.0;                 ///< Grid
+    double size_um[3] = {0.0, 0.0, 0.0};     ///< RandomBox: extent; CorticalDepth: width,
+                                             ///< thickness (y), width
+    double depth_from = 0.0, depth_to = 0.0; ///< CorticalDepth: normalised depth range
+    bool periodic = false;                   ///< Grid, RandomBox: distances wrap around the extent
+    /// The extent along x, y, z: the box, or the grid's places times the spacing (0 along
+    /// an axis with one place: a flat grid, like a flat box, has nothing to wrap there).
+    std::array<double, 3> extent() const {
+        if (kind != Kind::Grid) return {size_um[0], size_um[1], size_um[2]};
+        const auto along = [&](uint64_t n) { return n > 1 ? double(n) * spacing_um : 0.0; };
+        return {along(nx), along(ny), along(nz)};
+    }
+};
+
 struct Population {
     std::string name;
     int model = -1; ///< index into Program::models
     uint64_t size = 0;
     std::vector<double> parameters; ///< one per model parameter, overrides applied
     std::vector<ValueSpec> initial; ///< one per model state variable
+    Positions positions;
     SourceRange range;
 };
 
+/// The variables of an expression of a (source, target) pair, in a projection: Input
+/// references with these indices (the order of the runtime's PairArgument).
+namespace pair_variable {
+inline constexpr int distance = 0;     ///< `d`, a length (um)
+inline constexpr int source_depth = 1; ///< `pre_depth`, normalised cortical depth
+inline constexpr int target_depth = 2; ///< `post_depth`
+inline const std::vector<std::string> names = {"d", "pre_depth", "post_depth"};
+} // namespace pair_variable
+
+/// Synapses listed one by one (`from_csv`): synapse i connects sources[i] to targets[i];
+/// weights and delays_ms are empty or hold one value per synapse.
+struct ConnectionList {
+    std::string path; ///< the file it was read from
+    std::vector<uint32_t> sources, targets;
+    std::vector<double> weights, delays_ms;
+};
+
 struct Connector {
-    enum class Kind { AllToAll, OneToOne, FixedProbability, FixedIndegree };
+    enum class Kind {
+        AllToAll,
+        OneToOne,
+        FixedProbability,
+        FixedIndegree,
+        FixedOutdegree,
+        FixedTotalNumber,
+        DistanceProbability,
+        List,
+    };
     Kind kind = Kind::AllToAll;
     double probability = 0.0;
     uint64_t indegree = 0;
+    uint64_t outdegree = 0;
+    uint64_t total = 0;
     bool allow_autapses = true;
     bool allow_multapses = true;
+    ExprPtr probability_of_pair; ///< DistanceProbability: dimensionless, of pair_variable
+    std::shared_ptr<const ConnectionList> list; ///< List
 };
 
 /// The longest delay in time steps that the runtime's connection tables hold (uint16).
@@ -190,9 +241,11 @@ struct Projection {
     int source = -1; ///< population index
     int target = -1;
     Connector connector;
-    ValueSpec weight;  ///< in the receptor's weight unit (canonical)
-    ValueSpec delay;   ///< ms
-    int receptor = -1; ///< index into the target model's receptors
+    ValueSpec weight;       ///< in the receptor's weight unit (canonical)
+    ValueSpec delay;        ///< ms
+    ExprPtr weight_of_pair; ///< when set, the weight is this expression of pair_variable
+    ExprPtr delay_of_pair;  ///< when set, the delay (ms) is this expression of pair_variable
+    int receptor = -1;      ///< index into the target model's receptors
     /// Index into Program::synapses; -1 for a static synapse (weight and delay only).
     int synapse = -1;
     std::vector<double> synapse_parameters; ///< one per synapse model parameter

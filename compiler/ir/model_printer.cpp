@@ -71,6 +71,10 @@ std::string slice_text(const NeuronRange& r) {
     return r.whole() ? std::string() : fmt::format("[{}:{}]", r.first, r.first + r.count);
 }
 
+std::string pair_text(const ExprPtr& e) {
+    return e ? to_string(*e, {}, {}, pair_variable::names) : "-";
+}
+
 std::string connector_text(const Connector& c) {
     const std::string options =
         fmt::format("autapses = {}, multapses = {}", c.allow_autapses, c.allow_multapses);
@@ -83,6 +87,33 @@ std::string connector_text(const Connector& c) {
         return fmt::format("fixed_probability({}, autapses = {})", c.probability, c.allow_autapses);
     case Connector::Kind::FixedIndegree:
         return fmt::format("fixed_indegree({}, {})", c.indegree, options);
+    case Connector::Kind::FixedOutdegree:
+        return fmt::format("fixed_outdegree({}, {})", c.outdegree, options);
+    case Connector::Kind::FixedTotalNumber:
+        return fmt::format("fixed_total_number({}, {})", c.total, options);
+    case Connector::Kind::DistanceProbability:
+        return fmt::format("distance_probability({}, autapses = {})",
+                           pair_text(c.probability_of_pair), c.allow_autapses);
+    case Connector::Kind::List:
+        return fmt::format("from_csv(\"{}\") ({} synapses)", c.list ? c.list->path : "",
+                           c.list ? c.list->sources.size() : 0);
+    }
+    return "?";
+}
+
+std::string positions_text(const Positions& p) {
+    switch (p.kind) {
+    case Positions::Kind::None:
+        return "";
+    case Positions::Kind::Grid:
+        return fmt::format("grid({}, {}, {}, spacing = {} um{})", p.nx, p.ny, p.nz, p.spacing_um,
+                           p.periodic ? ", periodic = true" : "");
+    case Positions::Kind::RandomBox:
+        return fmt::format("random_box({} um, {} um, {} um{})", p.size_um[0], p.size_um[1],
+                           p.size_um[2], p.periodic ? ", periodic = true" : "");
+    case Positions::Kind::CorticalDepth:
+        return fmt::format("cortical_depth({}, {}, thickness = {} um, width = {} um)", p.depth_from,
+                           p.depth_to, p.size_um[1], p.size_um[0]);
     }
     return "?";
 }
@@ -154,6 +185,8 @@ std::string print_program(const Program& program) {
     for (const auto& p : n.populations) {
         const auto& m = program.models[size_t(p.model)];
         out += fmt::format("  population {} = {}[{}]\n", p.name, m.name, p.size);
+        if (p.positions.kind != Positions::Kind::None)
+            out += fmt::format("    positions = {}\n", positions_text(p.positions));
         for (size_t i = 0; i < p.parameters.size(); ++i)
             out += fmt::format("    {} = {}\n", m.parameters[i].name,
                                quantity_text(p.parameters[i], m.parameters[i].dim));
@@ -165,19 +198,26 @@ std::string print_program(const Program& program) {
         const auto& src = n.populations[size_t(pr.source)];
         const auto& tgt = n.populations[size_t(pr.target)];
         const auto& receptor = program.models[size_t(tgt.model)].receptors[size_t(pr.receptor)];
+        const std::string weight = pr.weight_of_pair ? pair_text(pr.weight_of_pair)
+                                   : pr.connector.list && !pr.connector.list->weights.empty()
+                                       ? std::string("from the list")
+                                       : value(pr.weight, receptor.weight_dim);
+        const std::string delay = pr.delay_of_pair ? pair_text(pr.delay_of_pair)
+                                  : pr.connector.list && !pr.connector.list->delays_ms.empty()
+                                      ? std::string("from the list")
+                                      : value(pr.delay, dims::time);
         if (pr.synapse < 0) {
             out += fmt::format("  project {} -> {}: {}, weight {}, delay {}, receptor {}\n",
                                src.name + slice_text(pr.source_neurons),
                                tgt.name + slice_text(pr.target_neurons),
-                               connector_text(pr.connector), value(pr.weight, receptor.weight_dim),
-                               value(pr.delay, dims::time), receptor.name);
+                               connector_text(pr.connector), weight, delay, receptor.name);
             continue;
         }
         const auto& syn = program.synapses[size_t(pr.synapse)];
         out += fmt::format("  project {} -> {}: {}, synapse {}, delay {}, receptor {}\n",
                            src.name + slice_text(pr.source_neurons),
                            tgt.name + slice_text(pr.target_neurons), connector_text(pr.connector),
-                           syn.name, value(pr.delay, dims::time), receptor.name);
+                           syn.name, delay, receptor.name);
         for (size_t i = 0; i < pr.synapse_parameters.size(); ++i)
             out += fmt::format("    {} = {}\n", syn.parameters[i].name,
                                quantity_text(pr.synapse_parameters[i], syn.parameters[i].dim));

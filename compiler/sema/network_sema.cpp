@@ -2,6 +2,7 @@
 
 #include "ir/evaluate.h"
 #include "ir/linearity.h"
+#include "sema/connection_csv.h"
 #include "sema/expr_builder.h"
 #include "sema/names.h"
 
@@ -9,8 +10,10 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <span>
@@ -94,8 +97,13 @@ bool is_whole(double v) {
 
 const std::vector<std::string> projection_settings = {"connect", "weight", "delay", "receptor",
                                                       "synapse"};
-const std::vector<std::string> connection_rules = {"all_to_all", "one_to_one", "fixed_probability",
-                                                   "fixed_indegree"};
+const std::vector<std::string> connection_rules = {
+    "all_to_all",      "one_to_one",         "fixed_probability",    "fixed_indegree",
+    "fixed_outdegree", "fixed_total_number", "distance_probability", "from_csv"};
+const char* const connection_rule_list =
+    "all_to_all(), one_to_one(), fixed_probability(p), fixed_indegree(k), fixed_outdegree(k), "
+    "fixed_total_number(n), distance_probability(p), from_csv(\"FILE\")";
+const std::vector<std::string> position_layouts = {"grid", "random_box", "cortical_depth"};
 const std::vector<std::string> generators = {"poisson", "dc"};
 const std::vector<std::string> simulate_settings = {"dt", "duration", "seed"};
 
@@ -112,13 +120,46 @@ private:
     const Elaborator& e_;
 };
 
+/// The names of a projection's pair expressions (`d`, `pre_depth`, `post_depth`) over the
+/// network's constants, which shadow them.
+class PairScope final : public NameScope {
+public:
+    /// unavailable[k]: why pair variable k cannot be used here (empty: it can).
+    PairScope(const NameScope& outer, std::array<std::pair<std::string, std::string>, 3> why_not)
+        : outer_(outer), why_not_(std::move(why_not)) {}
+    Resolution resolve(const std::string& name) const override {
+        Resolution r = outer_.resolve(name);
+        if (r.kind != Resolution::Kind::NotFound) return r;
+        const auto& names = ir::pair_variable::names;
+        for (size_t k = 0; k < names.size(); ++k) {
+            if (name != names[k]) continue;
+            if (!why_not_[k].first.empty())
+                return Resolution::forbidden(why_not_[k].first, why_not_[k].second);
+            const Dimension dim =
+                int(k) == ir::pair_variable::distance ? dims::length : Dimension::none();
+            return Resolution::found(ir::Expr::ref(ir::Op::Input, int(k), dim));
+        }
+        return {};
+    }
+    std::vector<std::string> visible_names() const override {
+        auto names = outer_.visible_names();
+        names.insert(names.end(), ir::pair_variable::names.begin(), ir::pair_variable::names.end());
+        return names;
+    }
+
+private:
+    const NameScope& outer_;
+    std::array<std::pair<std::string, std::string>, 3> why_not_;
+};
+
 class Elaborator {
 public:
     Elaborator(const ast::Network& net, AnalysedModels<ir::NeuronModel> neurons,
                AnalysedModels<ir::SynapseModel> synapses,
-               const std::vector<ConstantOverride>& overrides, DiagnosticEngine& diags)
+               const std::vector<ConstantOverride>& overrides, SourceManager& sources,
+               DiagnosticEngine& diags)
         : net_(net), models_(neurons.models), model_ok_(neurons.ok), synapses_(synapses),
-          overrides_(overrides), diags_(diags) {
+          overrides_(overrides), sources_(sources), diags_(diags) {
         out_.name = net.name;
         out_.range = net.range;
     }
@@ -735,8 +776,18 @@ private:
     // defaults evaluated with the population's parameters.
     void values(const ast::Population& p, ir::Population& pop) {
         std::vector<Override> overrides;
-        for (const auto& b : p.overrides)
-            overrides.push_back({b.name, b.name_range, b.value.get()});
+        const ast::Binding* placed = nullptr;
+        for (const auto& b : p.overrides) {
+            if (b.name != "positions") {
+                overrides.push_back({b.name, b.name_range, b.value.get()});
+            } else if (placed) {
+                error(b.name_range, "'positions' is set twice");
+                note(placed->name_range, "first set here");
+            } else {
+                placed = &b;
+                positions(*b.value, pop);
+            }
+        }
         ModelValues v = model_values(models_[size_t(pop.model)], model_ok_[size_t(pop.model)],
                                      overrides, fmt::format("population '{}'", pop.name),
                                      "the population's block", p.range);
@@ -1138,11 +1189,29 @@ private:
         return q->value != 0;
     }
 
+    /// A whole number of synapses (`k` of fixed_indegree, ...), 0 or more.
+    std::optional<uint64_t> synapse_count(const ast::Expr& e, const char* what,
+                                          const std::string& rule) {
+        auto q = evaluate_as(e, Dimension::none(), fmt::format("an {}", what));
+        if (!q) return std::nullopt;
+        if (!is_whole(q->value) || q->value < 0 || q->value > 9e15) {
+            error(e.range,
+                  fmt::format("an {} must be a non-negative whole number, not {}", what,
+                              number_text(q->value)),
+                  is_whole(q->value) ? "" : fmt::format("round it, e.g. `{}(round(k))`", rule));
+            return std::nullopt;
+        }
+        return uint64_t(q->value);
+    }
+
     /// One side of a projection as its connection rule sees it: a population, a slice or a
-    /// union of them, with its number of neurons.
+    /// union of them, with its number of neurons, and the population when it is one (or a
+    /// slice of one), else -1.
     struct Side {
         std::string name; ///< as in messages: `E`, `E[0:10]`, `E + I`
         uint64_t size = 0;
+        int population = -1;
+        bool whole = false; ///< the whole of `population`
     };
 
     /// The connection rule; `src` and `tgt` are null where their populations are unknown.
@@ -1153,13 +1222,14 @@ private:
         using K = ir::Connector::Kind;
         if (e.kind != ast::ExprKind::Call) {
             error(e.range, "expected a connection rule",
-                  "the rules are: all_to_all(), one_to_one(), fixed_probability(p), "
-                  "fixed_indegree(k)");
+                  std::string("the rules are: ") + connection_rule_list);
             return std::nullopt;
         }
         ir::Connector c;
         std::vector<std::string> names;
         size_t positional = 0;
+        const char* needs = nullptr; // what its first argument is, when it needs one
+        const char* example = nullptr;
         if (e.name == "all_to_all") {
             c.kind = K::AllToAll;
             names = {"autapses"};
@@ -1169,36 +1239,63 @@ private:
         } else if (e.name == "fixed_probability") {
             c.kind = K::FixedProbability;
             names = {"p", "autapses"};
-            positional = 1;
+            needs = "probability";
+            example = "0.1";
         } else if (e.name == "fixed_indegree") {
             c.kind = K::FixedIndegree;
             names = {"k", "autapses", "multapses"};
-            positional = 1;
+            needs = "in-degree";
+            example = "100";
+        } else if (e.name == "fixed_outdegree") {
+            c.kind = K::FixedOutdegree;
+            names = {"k", "autapses", "multapses"};
+            needs = "out-degree";
+            example = "100";
+        } else if (e.name == "fixed_total_number") {
+            c.kind = K::FixedTotalNumber;
+            names = {"n", "autapses", "multapses"};
+            needs = "number of synapses";
+            example = "10000";
+        } else if (e.name == "distance_probability") {
+            c.kind = K::DistanceProbability;
+            names = {"p", "autapses"};
+            needs = "probability";
+            example = "0.2 * exp(-d / 150 um)";
+        } else if (e.name == "from_csv") {
+            c.kind = K::List;
+            names = {"file"};
+            needs = "file";
+            example = "\"conn.csv\"";
         } else {
             std::string hint = did_you_mean(e.name, connection_rules);
-            if (hint.empty()) hint = "the rules are: " + join_names(connection_rules);
+            if (hint.empty()) hint = std::string("the rules are: ") + connection_rule_list;
             error(e.range, fmt::format("unknown connection rule '{}'", e.name), hint);
             return std::nullopt;
         }
-        if (c.kind != K::FixedIndegree) {
-            for (size_t i = 0; i < e.arg_names.size(); ++i) {
-                if (e.arg_names[i] != "multapses") continue;
-                error(e.args[i]->range, fmt::format("`{}` has no argument 'multapses'", e.name),
-                      "multapses (several connections between the same pair) only arise with "
-                      "fixed_indegree");
-                return std::nullopt;
-            }
+        if (needs) positional = 1;
+        // Options that make no sense for the rule get a reason rather than "no argument".
+        for (size_t i = 0; i < e.arg_names.size(); ++i) {
+            const std::string& given = e.arg_names[i];
+            const bool multapses =
+                given == "multapses" && std::find(names.begin(), names.end(), given) == names.end();
+            const bool autapses = given == "autapses" && c.kind == K::List;
+            if (!multapses && !autapses) continue;
+            error(e.args[i]->range, fmt::format("`{}` has no argument '{}'", e.name, given),
+                  c.kind == K::List ? "a list connects exactly the pairs it lists"
+                                    : "multapses (several connections between the same pair) "
+                                      "only arise with fixed_indegree, fixed_outdegree and "
+                                      "fixed_total_number");
+            return std::nullopt;
         }
         auto args = call_arguments(e, names, positional);
         if (!args) return std::nullopt;
         bool ok = true;
-        if (positional == 1 && !(*args)[0]) {
-            error(e.range, fmt::format("`{}` needs its {}: `{}({})`", e.name,
-                                       c.kind == K::FixedIndegree ? "in-degree" : "probability",
-                                       e.name, c.kind == K::FixedIndegree ? "100" : "0.1"));
+        if (needs && !(*args)[0]) {
+            error(e.range,
+                  fmt::format("`{}` needs its {}: `{}({})`", e.name, needs, e.name, example));
             ok = false;
         }
-        for (size_t i = positional; i < names.size(); ++i) {
+        for (size_t i = 1; i < names.size(); ++i) {
             if (!(*args)[i]) continue;
             auto f = flag(*(*args)[i], names[i]);
             if (!f)
@@ -1208,10 +1305,19 @@ private:
             else
                 c.allow_multapses = *f;
         }
-        if (c.kind == K::FixedProbability && (*args)[0]) {
-            auto q = evaluate_as(*(*args)[0], Dimension::none(), "a connection probability");
+        if (!positional && !names.empty() && (*args)[0]) { // all_to_all, one_to_one
+            auto f = flag(*(*args)[0], names[0]);
+            if (!f)
+                ok = false;
+            else
+                c.allow_autapses = *f;
+        }
+        const ast::Expr* first = needs ? (*args)[0] : nullptr;
+        const bool same = same_neurons;
+        if (first && c.kind == K::FixedProbability) {
+            auto q = evaluate_as(*first, Dimension::none(), "a connection probability");
             if (q && (q->value < 0 || q->value > 1)) {
-                error((*args)[0]->range,
+                error(first->range,
                       fmt::format("a connection probability must be between 0 and 1, not {}",
                                   number_text(q->value)));
                 ok = false;
@@ -1221,29 +1327,92 @@ private:
                 ok = false;
             }
         }
-        if (c.kind == K::FixedIndegree && (*args)[0]) {
-            const ast::Expr& k = *(*args)[0];
-            auto q = evaluate_as(k, Dimension::none(), "an in-degree");
-            if (q && (!is_whole(q->value) || q->value < 0 || q->value > 9e15)) {
-                error(k.range,
-                      fmt::format("an in-degree must be a non-negative whole number, not {}",
-                                  number_text(q->value)),
-                      is_whole(q->value) ? "" : "round it, e.g. `fixed_indegree(round(k))`");
-                ok = false;
-            } else if (q) {
-                c.indegree = uint64_t(q->value);
-                if (src && !c.allow_multapses) {
-                    uint64_t available = src->size - (!c.allow_autapses && same_neurons);
-                    if (src->size > 0 && c.indegree > available) {
-                        error(k.range, fmt::format("without multapses, an in-degree of {} needs "
-                                                   "at least that many sources, but '{}' has {}",
-                                                   c.indegree, src->name, available));
-                        ok = false;
-                    }
+        if (first && c.kind == K::FixedIndegree) {
+            auto k = synapse_count(*first, "in-degree", e.name);
+            if (k) c.indegree = *k;
+            ok = ok && k;
+            if (k && src && !c.allow_multapses) {
+                uint64_t available = src->size - (!c.allow_autapses && same);
+                if (src->size > 0 && *k > available) {
+                    error(first->range, fmt::format("without multapses, an in-degree of {} "
+                                                    "needs at least that many sources, but "
+                                                    "'{}' has {}",
+                                                    *k, src->name, available));
+                    ok = false;
                 }
-            } else {
+            }
+        }
+        if (first && c.kind == K::FixedOutdegree) {
+            auto k = synapse_count(*first, "out-degree", e.name);
+            if (k) c.outdegree = *k;
+            ok = ok && k;
+            if (k && tgt && src && src->size > 0 && *k > 0) {
+                uint64_t available = tgt->size - (!c.allow_autapses && same && tgt->size > 0);
+                if (available == 0 || (!c.allow_multapses && *k > available)) {
+                    error(first->range,
+                          fmt::format("{}an out-degree of {} needs at least {} targets, but "
+                                      "'{}' has {}",
+                                      c.allow_multapses ? "" : "without multapses, ", *k,
+                                      c.allow_multapses ? 1 : *k, tgt->name, available));
+                    ok = false;
+                }
+            }
+        }
+        if (first && c.kind == K::FixedTotalNumber) {
+            auto n = synapse_count(*first, "number of synapses", e.name);
+            if (n) c.total = *n;
+            ok = ok && n;
+            if (n && src && tgt && *n > 0) {
+                const uint64_t per_target =
+                    src->size - (!c.allow_autapses && same && src->size > 0);
+                const double pairs = double(per_target) * double(tgt->size);
+                if (pairs == 0 || (!c.allow_multapses && double(*n) > pairs)) {
+                    error(first->range,
+                          fmt::format("{}{} synapses need at least {} pairs of neurons, but "
+                                      "'{}' -> '{}' has {}",
+                                      c.allow_multapses ? "" : "without multapses, ", *n,
+                                      c.allow_multapses ? 1 : *n, src->name, tgt->name, pairs));
+                    ok = false;
+                }
+            }
+        }
+        const bool one_each = src && tgt && src->population >= 0 && tgt->population >= 0;
+        if ((c.kind == K::DistanceProbability && src && tgt && !one_each) ||
+            (c.kind == K::List && src && tgt && !(src->whole && tgt->whole))) {
+            error(e.range,
+                  fmt::format("`{}` needs {} on each side, not `{}` -> `{}`", e.name,
+                              c.kind == K::List ? "a whole population" : "one population",
+                              src->name, tgt->name),
+                  c.kind == K::List ? "the file's indices are those of the whole populations"
+                                    : "write one projection per population");
+            return std::nullopt;
+        }
+        if (first && c.kind == K::DistanceProbability) {
+            if (!one_each) return std::nullopt;
+            const auto& src_pop = out_.populations[size_t(src->population)];
+            const auto& tgt_pop = out_.populations[size_t(tgt->population)];
+            c.probability_of_pair =
+                pair_expression(*first, Dimension::none(), "a connection probability",
+                                src->population, tgt->population, true);
+            if (!c.probability_of_pair) {
+                ok = false;
+            } else if (const ir::Expr& p = *c.probability_of_pair;
+                       p.op == ir::Op::Const && (p.value < 0 || p.value > 1)) {
+                error(first->range,
+                      fmt::format("a connection probability must be between 0 and 1, not {}",
+                                  number_text(p.value)));
+                ok = false;
+            } else if (!probability_in_range(p, src_pop, tgt_pop, first->range)) {
                 ok = false;
             }
+        }
+        if (first && c.kind == K::List) {
+            if (first->kind != ast::ExprKind::String) {
+                error(first->range, "expected the name of a file in double quotes",
+                      "`from_csv(\"conn.csv\")`");
+                return std::nullopt;
+            }
+            pending_csv_ = first;
         }
         if (c.kind == K::OneToOne && src && tgt && src->size != tgt->size) {
             error(e.range, fmt::format("one_to_one() needs populations of equal size, but '{}' "
@@ -1275,6 +1444,10 @@ private:
             out.name += out_.populations[size_t(m.population)].name;
             if (m.sliced) out.name += fmt::format("[{}:{}]", m.first, m.last);
             out.size += m.last - m.first;
+        }
+        if (members.size() == 1) {
+            out.population = members[0].population;
+            out.whole = !members[0].sliced;
         }
         return out;
     }
@@ -1311,11 +1484,13 @@ private:
         } else {
             const bool per_pair = c.kind == K::AllToAll || c.kind == K::FixedProbability;
             // fixed_indegree draws each target's k sources from all the sources together: a
-            // union of targets splits, one of sources does not.
+            // union of targets splits, one of sources does not; fixed_outdegree the other way.
             const bool per_target = c.kind == K::FixedIndegree;
-            if ((!per_pair && sources.size() > 1) ||
-                (!per_pair && !per_target && targets.size() > 1)) {
-                const bool source_side = sources.size() > 1;
+            const bool per_source = c.kind == K::FixedOutdegree;
+            const bool sources_split = sources.size() == 1 || per_pair || per_source;
+            const bool targets_split = targets.size() == 1 || per_pair || per_target;
+            if (!sources_split || !targets_split) {
+                const bool source_side = !sources_split;
                 const auto& refs = source_side ? p.source : p.target;
                 error({refs.front().range.begin, refs.back().range.end},
                       fmt::format("this connection rule counts connections over the whole {}, so "
@@ -1324,7 +1499,10 @@ private:
                                   source_side ? "source" : "target"),
                       per_target ? "a union of targets is fine for fixed_indegree; for the "
                                    "sources, project from each population with its own in-degree"
-                                 : "write one projection per population, each with its own count");
+                      : per_source
+                          ? "a union of sources is fine for fixed_outdegree; for the "
+                            "targets, project to each population with its own out-degree"
+                          : "write one projection per population, each with its own count");
                 return std::nullopt;
             }
             for (const auto& s : sources)
@@ -1349,6 +1527,210 @@ private:
         }
         return pairs;
     }
+
+    /// The synapses of a `from_csv` projection, read once its receptor (the weight's
+    /// dimension) is known.
+    bool read_list(ir::Projection& out, const ast::Expr& file, const Dimension& weight_dim) {
+        namespace fs = std::filesystem;
+        fs::path path(file.name);
+        if (path.is_relative()) {
+            const fs::path nml(sources_.name(file.range.begin.file));
+            path = nml.parent_path() / path;
+        }
+        const auto& src = out_.populations[size_t(out.source)];
+        const auto& tgt = out_.populations[size_t(out.target)];
+        ConnectionCsvLimits limits{src.size, tgt.size,   src.name,
+                                   tgt.name, weight_dim, out_.simulation.dt_ms};
+        auto list = read_connection_csv(path.lexically_normal().string(), file.range, limits,
+                                        sources_, diags_);
+        if (!list) return false;
+        out.connector.list = std::make_shared<const ir::ConnectionList>(std::move(*list));
+        return true;
+    }
+
+    // ---- positions and expressions of distance -------------------------------------------
+
+    /// `positions = grid(...) | random_box(...) | cortical_depth(...)` in a population block.
+    void positions(const ast::Expr& e, ir::Population& pop) {
+        using K = ir::Positions::Kind;
+        const std::string name = e.kind == ast::ExprKind::Call ? e.name : std::string{};
+        std::vector<std::string> names;
+        ir::Positions p;
+        if (name == "grid") {
+            p.kind = K::Grid;
+            names = {"nx", "ny", "nz", "spacing", "periodic"};
+        } else if (name == "random_box") {
+            p.kind = K::RandomBox;
+            names = {"x", "y", "z", "periodic"};
+        } else if (name == "cortical_depth") {
+            p.kind = K::CorticalDepth;
+            names = {"top", "bottom", "thickness", "width"};
+        } else {
+            std::string hint = did_you_mean(name, position_layouts);
+            if (hint.empty())
+                hint = "the layouts are: grid(nx, ny, nz, spacing, periodic), random_box(x, y, z, "
+                       "periodic), cortical_depth(top, bottom, thickness, width)";
+            error(e.range, "expected a layout of positions", hint);
+            return;
+        }
+        auto args = call_arguments(e, names);
+        if (!args) return;
+        const auto& a = *args;
+        bool ok = true;
+        const auto length = [&](size_t i, double fallback, const char* what) {
+            if (!a[i]) return fallback;
+            auto q = evaluate_as(*a[i], dims::length, what);
+            if (q && q->value < 0) {
+                error(a[i]->range, fmt::format("{} must not be negative", what));
+                ok = false;
+            }
+            ok = ok && q;
+            return q ? q->value : 0.0;
+        };
+        if (p.kind == K::Grid) {
+            if (!a[0] || !a[3]) {
+                error(e.range, "`grid` needs its number of neurons along x and its spacing",
+                      "for example `grid(10, 10, spacing = 50 um)`");
+                return;
+            }
+            uint64_t* axes[3] = {&p.nx, &p.ny, &p.nz};
+            for (size_t i = 0; i < 3; ++i) {
+                if (!a[i]) continue;
+                auto n = synapse_count(*a[i], "axis length", "grid");
+                if (n) *axes[i] = *n;
+                ok = ok && n;
+            }
+            p.spacing_um = length(3, 0.0, "the grid spacing");
+            if (ok && p.nx * p.ny * p.nz != pop.size) {
+                error(e.range,
+                      fmt::format("a grid of {} x {} x {} has {} places, but population '{}' "
+                                  "has {} neurons",
+                                  p.nx, p.ny, p.nz, p.nx * p.ny * p.nz, pop.name, pop.size));
+                ok = false;
+            }
+        } else if (p.kind == K::RandomBox) {
+            if (!a[0]) {
+                error(e.range, "`random_box` needs at least its extent along x",
+                      "for example `random_box(1 mm, 1 mm)`");
+                return;
+            }
+            p.size_um[0] = length(0, 0.0, "the extent along x");
+            p.size_um[1] = length(1, 0.0, "the extent along y");
+            p.size_um[2] = length(2, 0.0, "the extent along z");
+        } else {
+            if (!a[0] || !a[1]) {
+                error(e.range, "`cortical_depth` needs its normalised depth range",
+                      "for example `cortical_depth(top = 0.1, bottom = 0.3)`");
+                return;
+            }
+            auto top = evaluate_as(*a[0], Dimension::none(), "a normalised depth");
+            auto bottom = evaluate_as(*a[1], Dimension::none(), "a normalised depth");
+            if (!top || !bottom) return;
+            if (!(0 <= top->value && top->value <= bottom->value && bottom->value <= 1)) {
+                error(e.range,
+                      fmt::format("the depth range [{}, {}] must satisfy 0 <= top <= bottom <= 1",
+                                  number_text(top->value), number_text(bottom->value)),
+                      "depths are normalised: 0 at the pia, 1 at the white matter");
+                return;
+            }
+            p.depth_from = top->value;
+            p.depth_to = bottom->value;
+            p.size_um[1] = length(2, 1000.0, "the thickness of the cortex");
+            p.size_um[0] = p.size_um[2] = length(3, 100.0, "the width of the column");
+        }
+        if (p.kind != K::CorticalDepth && a.back()) {
+            auto f = flag(*a.back(), "periodic");
+            if (f) p.periodic = *f;
+            ok = ok && f;
+        }
+        if (ok) pop.positions = p;
+    }
+
+    /// Checks a probability of the pair geometry at distances across the range the two
+    /// populations' places allow (and at the ends of their depth ranges), so that a profile
+    /// above 1 or below 0 is an error of `nnc check` rather than of the run. Reports and
+    /// returns false at the first value out of [0, 1].
+    bool probability_in_range(const ir::Expr& p, const ir::Population& src,
+                              const ir::Population& tgt, SourceRange at) {
+        // The bounding box of each population's places, per axis.
+        const auto box = [](const ir::Positions& q) {
+            std::array<std::pair<double, double>, 3> b{};
+            using K = ir::Positions::Kind;
+            if (q.kind == K::Grid) {
+                b[0] = {0, double(q.nx - 1) * q.spacing_um};
+                b[1] = {0, double(q.ny - 1) * q.spacing_um};
+                b[2] = {0, double(q.nz - 1) * q.spacing_um};
+            } else if (q.kind == K::RandomBox) {
+                for (size_t i = 0; i < 3; ++i)
+                    b[i] = {0, q.size_um[i]};
+            } else if (q.kind == K::CorticalDepth) {
+                b[0] = b[2] = {0, q.size_um[0]};
+                b[1] = {q.depth_from * q.size_um[1], q.depth_to * q.size_um[1]};
+            }
+            return b;
+        };
+        const auto a = box(src.positions), b = box(tgt.positions);
+        double near = 0, far = 0;
+        for (size_t i = 0; i < 3; ++i) {
+            const double gap = std::max({0.0, b[i].first - a[i].second, a[i].first - b[i].second});
+            const double span =
+                std::max(a[i].second, b[i].second) - std::min(a[i].first, b[i].first);
+            near += gap * gap;
+            far += span * span;
+        }
+        if (src.positions.periodic) { // no pair is farther apart than half the extent
+            far = 0;
+            for (double x : src.positions.extent())
+                far += x * x / 4;
+        }
+        near = std::sqrt(near);
+        far = std::sqrt(far);
+        const auto depths = [](const ir::Positions& q) {
+            return q.kind == ir::Positions::Kind::CorticalDepth
+                       ? std::vector<double>{q.depth_from, q.depth_to}
+                       : std::vector<double>{0.0};
+        };
+        for (int k = 0; k <= 16; ++k) {
+            const double d = near + (far - near) * k / 16;
+            for (double pre : depths(src.positions))
+                for (double post : depths(tgt.positions)) {
+                    const double args[] = {d, pre, post};
+                    auto v = ir::evaluate(p, ir::Bindings{{}, {}, args, {}});
+                    if (v && *v >= 0 && *v <= 1) continue;
+                    std::string where = fmt::format("at d = {:.4g} um", d);
+                    if (src.positions.kind == ir::Positions::Kind::CorticalDepth)
+                        where += fmt::format(", pre_depth = {}", number_text(pre));
+                    if (tgt.positions.kind == ir::Positions::Kind::CorticalDepth)
+                        where += fmt::format(", post_depth = {}", number_text(post));
+                    error(at,
+                          fmt::format("this connection probability is {} {}; it must be "
+                                      "between 0 and 1",
+                                      v ? fmt::format("{:.4g}", *v) : std::string("not a number"),
+                                      where),
+                          fmt::format("the distances between '{}' and '{}' range from {:.4g} um "
+                                      "to {:.4g} um; use min(..., 1) to cap a profile",
+                                      src.name, tgt.name, near, far));
+                    return false;
+                }
+        }
+        return true;
+    }
+
+    /// Whether `e` names `d`, `pre_depth` or `post_depth` (and no constant of that name).
+    bool uses_pair_variables(const ast::Expr& e) const {
+        if (e.kind == ast::ExprKind::Name && !find_constant(e.name)) {
+            for (const auto& n : ir::pair_variable::names)
+                if (e.name == n) return true;
+        }
+        for (const auto& a : e.args)
+            if (a && uses_pair_variables(*a)) return true;
+        return false;
+    }
+
+    /// An expression of the geometry of a (source, target) pair, of dimension `want`; null
+    /// after reporting. `any`: allowed to be a constant (distance_probability).
+    ir::ExprPtr pair_expression(const ast::Expr& e, const Dimension& want, const std::string& what,
+                                int source, int target, bool any);
 
     void projection(const ast::Projection& p) {
         ir::Projection out;
@@ -1378,20 +1760,29 @@ private:
                 out.connector = *c, connector_ok = true;
         } else if (!misspelt(p.settings, projection_settings, "connect")) {
             error(p.range, "a projection needs a connection rule",
-                  "add `connect = ...`, one of: all_to_all(), one_to_one(), "
-                  "fixed_probability(p), fixed_indegree(k)");
+                  std::string("add `connect = ...`, one of: ") + connection_rule_list);
         }
+        // The one population on each side, where there is one (pair expressions need it).
+        const int source_pop = src ? src->population : -1;
+        const int target_pop = tgt ? tgt->population : -1;
         // The receptor and the weight of each target population (a union may mix models).
         std::map<int, ir::Projection> by_target;
+        const ir::ConnectionList* list = nullptr;
         if (targets)
             for (const auto& t : *targets)
                 if (!by_target.count(t.population)) {
                     ir::Projection member = out;
+                    member.source = source_pop;
                     member.target = t.population;
-                    target_settings(p, rec, weight, syn, member);
+                    target_settings(p, rec, weight, syn, connector_ok, member);
+                    if (member.connector.list) list = member.connector.list.get();
                     by_target.emplace(t.population, std::move(member));
                 }
-        delay_setting(delay, out);
+        if (delay && list && !list->delays_ms.empty())
+            from_file(delay, "delay", *list);
+        else
+            delay_setting(delay, out, source_pop, target_pop);
+        pending_csv_ = nullptr;
         if (!sources || !targets || !connector_ok) return;
         auto pairs = split(out.connector, *sources, *targets, p);
         if (!pairs) return;
@@ -1399,39 +1790,76 @@ private:
             ir::Projection member = by_target.at(to.population);
             member.source = from.population;
             member.delay = out.delay;
+            member.delay_of_pair = out.delay_of_pair;
             member.source_neurons = neurons(from);
             member.target_neurons = neurons(to);
             out_.projections.push_back(std::move(member));
         }
     }
 
-    /// The receptor, weight and synapse model of a projection into population `out.target`.
+    /// An error for a setting that the file of a `from_csv` projection gives too.
+    void from_file(const ast::Binding* b, const char* what, const ir::ConnectionList& list) {
+        error(b->value->range,
+              fmt::format("the {}s of this projection come from the file '{}'", what, list.path),
+              fmt::format("remove `{} = ...`, or the {} column of the file", what, what));
+    }
+
+    /// The receptor, weight and synapse model of a projection into population `out.target`
+    /// (and the synapses of a `from_csv` rule, read once the weight's unit is known).
     void target_settings(const ast::Projection& p, const ast::Binding* rec,
-                         const ast::Binding* weight, const ast::Binding* syn, ir::Projection& out) {
+                         const ast::Binding* weight, const ast::Binding* syn, bool connected,
+                         ir::Projection& out) {
         auto r = receptor(rec ? rec->value.get() : nullptr, out.target, p.range, "receptor =");
         if (r) out.receptor = *r;
+        // A list read from a file may bring each synapse's weight and delay.
+        const ir::ConnectionList* list = nullptr;
+        if (connected && pending_csv_ && r) {
+            const auto& m = *model_of(out.target);
+            if (read_list(out, *pending_csv_, m.receptors[size_t(*r)].weight_dim))
+                list = out.connector.list.get();
+        }
         if (syn) synapse(*syn->value, weight ? weight->value.get() : nullptr, r, out);
         // A synapse model (reported if it is wrong) holds the weight in its state.
         const bool is_static = !syn || syn->value->name == "static";
-        if (is_static && !weight) {
-            if (!misspelt(p.settings, projection_settings, "weight"))
+        if (list && !list->weights.empty()) {
+            if (weight) from_file(weight, "weight", *list);
+        } else if (is_static && !weight) {
+            if (!misspelt(p.settings, projection_settings, "weight") && (!pending_csv_ || list))
                 error(p.range, "a projection needs a weight", "add `weight = ...`");
         } else if (is_static && r) {
             const auto& m = *model_of(out.target);
             const auto& receptor = m.receptors[size_t(*r)];
-            if (auto w = value_spec(*weight->value, receptor.weight_dim,
-                                    fmt::format("the weight of receptor '{}' of neuron '{}'",
-                                                receptor.name, m.name),
-                                    true))
+            const std::string what =
+                fmt::format("the weight of receptor '{}' of neuron '{}'", receptor.name, m.name);
+            if (uses_pair_variables(*weight->value)) {
+                if (out.source < 0)
+                    error(weight->value->range,
+                          "a weight of the distance or depth needs one population on each side",
+                          "write one projection per population");
+                else
+                    out.weight_of_pair = pair_expression(*weight->value, receptor.weight_dim, what,
+                                                         out.source, out.target, false);
+            } else if (auto w = value_spec(*weight->value, receptor.weight_dim, what, true)) {
                 out.weight = *w;
+            }
         }
     }
 
-    /// The delay of a projection: `dt` unless given.
-    void delay_setting(const ast::Binding* delay, ir::Projection& out) {
+    /// The delay of a projection: `dt` unless given; an expression of the distance or depth
+    /// needs one population on each side (`source`, `target`, else -1).
+    void delay_setting(const ast::Binding* delay, ir::Projection& out, int source, int target) {
         double dt = out_.simulation.dt_ms;
         out.delay = ir::ValueSpec{ir::ValueSpec::Kind::Constant, dt, 0.0};
-        if (delay) {
+        if (delay && uses_pair_variables(*delay->value)) {
+            // Its values are known per synapse only: the runtime checks each against dt.
+            if (source < 0 || target < 0)
+                error(delay->value->range,
+                      "a delay of the distance or depth needs one population on each side",
+                      "write one projection per population");
+            else
+                out.delay_of_pair =
+                    pair_expression(*delay->value, dims::time, "a delay", source, target, false);
+        } else if (delay) {
             if (auto d = value_spec(*delay->value, dims::time, "a delay", true)) {
                 using K = ir::ValueSpec::Kind;
                 // The constant, the lowest or the mean.
@@ -1851,7 +2279,9 @@ private:
     AnalysedModels<ir::SynapseModel> synapses_;
     const std::vector<ConstantOverride>& overrides_;
     const std::string* overriding_ = nullptr; ///< the constant whose -D value is evaluated
+    SourceManager& sources_;
     DiagnosticEngine& diags_;
+    const ast::Expr* pending_csv_ = nullptr; ///< the file of the `from_csv` being elaborated
     ir::Network out_;
     size_t item_ = 0;
     std::vector<Constant> constants_;
@@ -1910,13 +2340,77 @@ Resolution NetworkScope::resolve_table(const ast::Expr& e) const {
     return const_cast<Elaborator&>(e_).table_number(e);
 }
 
+ir::ExprPtr Elaborator::pair_expression(const ast::Expr& e, const Dimension& want,
+                                        const std::string& what, int source, int target, bool any) {
+    using K = ir::Positions::Kind;
+    const auto& src = out_.populations[size_t(source)];
+    const auto& tgt = out_.populations[size_t(target)];
+    const ir::Population* unplaced = src.positions.kind == K::None   ? &src
+                                     : tgt.positions.kind == K::None ? &tgt
+                                                                     : nullptr;
+    const std::string place_hint = "give it positions in its block, e.g. `positions = "
+                                   "random_box(1 mm, 1 mm)`";
+    const auto depth_problem = [&](const ir::Population& p, const char* name, const char* role) {
+        if (p.positions.kind == K::CorticalDepth) return std::pair<std::string, std::string>{};
+        return std::pair<std::string, std::string>{
+            fmt::format("`{}` is the cortical depth of the {} neuron, but population '{}' is not "
+                        "placed by depth",
+                        name, role, p.name),
+            "give it `positions = cortical_depth(top = 0.1, bottom = 0.3)`"};
+    };
+    std::array<std::pair<std::string, std::string>, 3> why_not;
+    if (unplaced)
+        why_not[size_t(ir::pair_variable::distance)] = {
+            fmt::format("the distance `d` needs the positions of both populations, but '{}' has "
+                        "none",
+                        unplaced->name),
+            place_hint};
+    why_not[size_t(ir::pair_variable::source_depth)] = depth_problem(src, "pre_depth", "source");
+    why_not[size_t(ir::pair_variable::target_depth)] = depth_problem(tgt, "post_depth", "target");
+    if (any && unplaced) {
+        error(e.range,
+              fmt::format("a distance-dependent rule needs the positions of both populations, "
+                          "but '{}' has none",
+                          unplaced->name),
+              place_hint);
+        return nullptr;
+    }
+    if (!unplaced && (src.positions.periodic || tgt.positions.periodic) &&
+        (src.positions.periodic != tgt.positions.periodic ||
+         src.positions.extent() != tgt.positions.extent())) {
+        error(e.range,
+              fmt::format("distances between '{}' and '{}' cannot wrap: periodic boundaries "
+                          "need both populations periodic, with the same extent",
+                          src.name, tgt.name),
+              "give both the same layout extent and `periodic = true`, or neither");
+        return nullptr;
+    }
+    std::vector<Problem> problems;
+    NetworkScope network(*this);
+    PairScope scope(network, why_not);
+    auto r = ExprBuilder(scope, problems).build(e);
+    for (const auto& p : problems)
+        error(p.at, p.message, p.hint);
+    if (!r) return nullptr;
+    if (r->dim != want) {
+        error(e.range,
+              fmt::format("dimension mismatch: {} is {}, but this expression is {}", what,
+                          dimension_text(want), dimension_text(r->dim)),
+              want == Dimension::none()
+                  ? "`d` is a length: divide it by one, e.g. `exp(-d / 150 um)`"
+                  : "");
+        return nullptr;
+    }
+    return r;
+}
+
 } // namespace
 
 ir::Network elaborate_network(const ast::Network& network, AnalysedModels<ir::NeuronModel> neurons,
                               AnalysedModels<ir::SynapseModel> synapses,
-                              const std::vector<ConstantOverride>& overrides, const SourceManager&,
-                              DiagnosticEngine& diags) {
-    return Elaborator(network, neurons, synapses, overrides, diags).run();
+                              const std::vector<ConstantOverride>& overrides,
+                              SourceManager& sources, DiagnosticEngine& diags) {
+    return Elaborator(network, neurons, synapses, overrides, sources, diags).run();
 }
 
 } // namespace nnc::sema

@@ -26,6 +26,6 @@ struct AnalysedModels {
 ir::Network elaborate_network(const ast::Network& network, AnalysedModels<ir::NeuronModel> neurons,
                               AnalysedModels<ir::SynapseModel> synapses,
                               const std::vector<ConstantOverride>& overrides,
-                              const SourceManager& sources, DiagnosticEngine& diags);
+                              SourceManager& sources, DiagnosticEngine& diags);
 
 } // namespace nnc::sema

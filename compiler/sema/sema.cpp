@@ -11,7 +11,7 @@ namespace nnc {
 
 std::optional<ir::Program> analyse(const LoadedProgram& program,
                                    const std::vector<ConstantOverride>& overrides,
-                                   const SourceManager& sources, DiagnosticEngine& diags) {
+                                   SourceManager& sources, DiagnosticEngine& diags) {
     unsigned errors = diags.error_count();
     ir::Program out;
     std::vector<bool> model_ok;

@@ -32,6 +32,6 @@ struct ConstantOverride {
 /// there was any.
 std::optional<ir::Program> analyse(const LoadedProgram& program,
                                    const std::vector<ConstantOverride>& overrides,
-                                   const SourceManager& sources, DiagnosticEngine& diags);
+                                   SourceManager& sources, DiagnosticEngine& diags);
 
 } // namespace nnc

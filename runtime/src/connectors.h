@@ -1,13 +1,18 @@
-// Which synapses a projection has: the PyNN / NEST connector rules (all-to-all, one-to-one,
-// fixed probability, fixed indegree), applied one target at a time with the target's own
-// random stream, so the result depends only on the seed and never on the order of targets.
+// Which synapses a projection has: the PyNN / NEST / NetPyNE connector rules. Every draw
+// comes from a stream keyed by what it is for: the per-target rules (fixed probability,
+// fixed in-degree, distance-dependent probability) draw from the target's stream, fixed
+// out-degree from the source's, and fixed total number first spreads its synapses over the
+// targets from one stream of the projection, then draws each target's sources from the
+// target's. So the result depends only on the seed, never on the order of work.
 #pragma once
 
 #include "connection_table.h"
 #include "counter_rng.h"
 #include "nncrt/simulation.h"
+#include "positions.h"
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace nncrt {
@@ -43,9 +48,22 @@ private:
     std::vector<uint64_t> chosen_; ///< bitmap of drawn sources, FixedIndegree without multapses
 };
 
-/// Applies a connector to every target: the synapses of the projection, grouped by target.
-/// key: the projection's Connectivity key; target t draws from CounterRng(key, t).
+/// The positions of a projection's neurons, for rules that depend on them.
+struct ProjectionGeometry {
+    std::span<const Point> sources;
+    std::span<const Point> targets;
+    std::array<double, 3> period{}; ///< wrap_extent of the two populations
+};
+
+/// Applies a connector: the synapses of the projection, grouped by target. key: the
+/// projection's Connectivity key; target t draws from CounterRng(key, t), source s (fixed
+/// out-degree) from CounterRng(key, s), and fixed total number spreads its synapses over the
+/// targets with CounterRng(key, 0, 1). geometry: needed by DistanceProbability. For a List,
+/// list_rows (if given) receives, per synapse in target order, its index in the list.
+/// Throws Error when the rule cannot be applied to these populations.
 TargetLists connect(const Connector& connector, uint64_t n_sources, uint64_t n_targets,
-                    bool same_population, const RngKey& key);
+                    bool same_population, const RngKey& key,
+                    const ProjectionGeometry& geometry = {},
+                    std::vector<uint64_t>* list_rows = nullptr);
 
 } // namespace nncrt

@@ -25,6 +25,7 @@ enum class RngPurpose : uint32_t {
     Poisson = 5,      ///< stream = stimulus, element = target neuron, sub = step
     SynapseState = 6, ///< stream = (projection << 32) | state variable, element = target
                       ///< neuron, sub = synapse of target
+    Position = 7,     ///< stream = population, element = neuron
     Test = 0xffff,    ///< for tests and tools
 };
 

@@ -10,6 +10,7 @@
 #include "hdf5_report_writer.h"
 #include "hdf5_spike_writer.h"
 #include "plastic_synapses.h"
+#include "positions.h"
 #include "ring_buffer.h"
 #include "spike_delivery.h"
 #include "spike_recorder.h"
@@ -46,6 +47,7 @@ struct Population {
     std::vector<std::vector<char>> dc_on;             ///< per input: which windows are on now
     std::vector<uint32_t> outgoing;                   ///< projections from this population
     std::vector<uint32_t> incoming_post;              ///< plastic projections with `on post`
+    std::vector<Point> points; ///< where its neurons are (empty without positions), after build
 
     std::vector<uint32_t> spiked;
     uint64_t n_spiked = 0;
@@ -199,6 +201,10 @@ struct Simulation::Impl {
     uint16_t constant_delay_steps(double delay_ms) const;
     uint16_t drawn_delay_steps(double delay_ms) const;
     void build_projection(uint32_t index);
+    void place_populations();
+    /// Per-synapse values of a projection (weights, delays) that are not one distribution.
+    double pair_value(PairFunction f, const Population& source, const Population& target,
+                      uint64_t s, uint64_t t, const std::array<double, 3>& period) const;
     void apply_initial_state(PopulationId id, uint32_t var);
     void prepare_run();
     void sample_states();
@@ -214,6 +220,7 @@ struct Simulation::Impl {
                                                std::vector<SynapseTable>& tables,
                                                const Simulation& sim) const;
     void check_memory() const;
+    double expected_distance_synapses(const Projection& pr) const;
 };
 
 uint16_t Simulation::Impl::constant_delay_steps(double delay_ms) const {
@@ -246,30 +253,63 @@ void Simulation::Impl::build_projection(uint32_t index) {
     const uint64_t seed = config.seed;
 
     // A plastic synapse's weight is its state; the table holds none.
-    const UniformOr weight = spec.synapse_model
-                                 ? UniformOr{true, 0.0}
-                                 : UniformOr{spec.weight.is_constant(), spec.weight.a};
+    UniformOr weight = spec.synapse_model ? UniformOr{true, 0.0}
+                                          : UniformOr{spec.weight.is_constant(), spec.weight.a};
     UniformOr delay{spec.delay_ms.is_constant(), 0.0};
+
+    // Connector-specific values per synapse: from a list, or functions of the geometry.
+    const Connector::Pairs* list =
+        spec.connector.kind == Connector::Kind::List ? spec.connector.list.get() : nullptr;
+    const bool weight_from_list = list && !list->weights.empty();
+    const bool delay_from_list = list && !list->delays_ms.empty();
+    if (weight_from_list || spec.weight_of_pair) weight.uniform = false;
+    if (delay_from_list || spec.delay_ms_of_pair) delay.uniform = false;
     if (delay.uniform) delay.value = constant_delay_steps(spec.delay_ms.a);
 
+    std::vector<uint64_t> list_rows;
+    // Only projections that depend on the geometry care how distances wrap.
+    const bool uses_geometry = spec.connector.kind == Connector::Kind::DistanceProbability ||
+                               spec.weight_of_pair || spec.delay_ms_of_pair;
+    const std::array<double, 3> period =
+        uses_geometry ? wrap_extent(source.spec.positions, target.spec.positions)
+                      : std::array<double, 3>{};
     // The connector sees the two ranges as populations of their own; its indices are then
     // moved to the neurons' places in their populations.
     const NeuronRange& from = spec.source_neurons;
     const NeuronRange& to = spec.target_neurons;
     const uint64_t n_from = from.count_in(source.size()), n_to = to.count_in(target.size());
+    const auto points_of = [](const std::vector<Point>& points, uint64_t first, uint64_t n) {
+        return points.empty() ? std::span<const Point>()
+                              : std::span<const Point>(points).subspan(first, n);
+    };
     TargetLists lists =
         connect(spec.connector, n_from, n_to, spec.source == spec.target && from == to,
-                RngKey(seed, RngPurpose::Connectivity, index));
+                RngKey(seed, RngPurpose::Connectivity, index),
+                {points_of(source.points, from.first, n_from),
+                 points_of(target.points, to.first, n_to), period},
+                &list_rows);
     if (!from.whole() || !to.whole())
         lists = place_in_populations(lists, from.first, to.first, target.size());
 
     const RngKey weight_key(seed, RngPurpose::Weight, index);
     const RngKey delay_key(seed, RngPurpose::Delay, index);
+    const auto source_of = [&](uint64_t t, uint64_t q) {
+        return lists.sources[lists.offsets[t] + q];
+    };
     const auto weight_at = [&](uint64_t t, uint64_t q) {
+        if (weight_from_list) return float(list->weights[list_rows[lists.offsets[t] + q]]);
+        if (spec.weight_of_pair)
+            return float(
+                pair_value(spec.weight_of_pair, source, target, source_of(t, q), t, period));
         CounterRng rng(weight_key, t, q);
         return float(draw(spec.weight, rng));
     };
     const auto delay_at = [&](uint64_t t, uint64_t q) {
+        if (delay_from_list)
+            return constant_delay_steps(list->delays_ms[list_rows[lists.offsets[t] + q]]);
+        if (spec.delay_ms_of_pair)
+            return constant_delay_steps(
+                pair_value(spec.delay_ms_of_pair, source, target, source_of(t, q), t, period));
         CounterRng rng(delay_key, t, q);
         return drawn_delay_steps(draw(spec.delay_ms, rng));
     };
@@ -279,6 +319,36 @@ void Simulation::Impl::build_projection(uint32_t index) {
             return RngKey(seed, RngPurpose::SynapseState, (uint64_t(index) << 32) | j);
         };
         proj.plastic.emplace(*spec.synapse_model, proj.table, lists, key_of, draw);
+    }
+}
+
+double Simulation::Impl::pair_value(PairFunction f, const Population& source,
+                                    const Population& target, uint64_t s, uint64_t t,
+                                    const std::array<double, 3>& period) const {
+    if (source.points.size() != source.size() || target.points.size() != target.size())
+        throw Error(fmt::format("a weight or delay of the projection {} -> {} depends on the "
+                                "positions of its neurons, which are not given",
+                                source.spec.name, target.spec.name));
+    double args[PairArgument::count];
+    pair_arguments(source.points[s], target.points[t], args, period);
+    const double v = f(args);
+    if (!std::isfinite(v))
+        throw Error(fmt::format("a weight or delay of the projection {} -> {} is {} for source "
+                                "{} and target {} at distance {} um",
+                                source.spec.name, target.spec.name, v, s, t,
+                                args[PairArgument::distance]));
+    return v;
+}
+
+void Simulation::Impl::place_populations() {
+    for (size_t id = 0; id < pops.size(); ++id) {
+        Population& p = *pops[id];
+        try {
+            p.points = place_neurons(p.spec.positions, p.size(),
+                                     RngKey(config.seed, RngPurpose::Position, id));
+        } catch (const Error& e) {
+            throw Error(fmt::format("positions of population '{}': {}", p.spec.name, e.what()));
+        }
     }
 }
 
@@ -513,6 +583,10 @@ ProjectionId Simulation::add_projection(const ProjectionSpec& spec) {
         !(c.probability >= 0.0 && c.probability <= 1.0))
         throw Error(
             fmt::format("{}: connection probability {} is not in [0, 1]", what, c.probability));
+    if (c.kind == Connector::Kind::DistanceProbability && !c.probability_of_pair)
+        throw Error(what + ": a distance-dependent connector needs its probability function");
+    if (c.kind == Connector::Kind::List && !c.list)
+        throw Error(what + ": a list connector needs its list");
     check_distribution(spec.weight, what + ": weight");
     check_distribution(spec.delay_ms, what + ": delay");
     check_range(spec.source_neurons, source, "add_projection (source)");
@@ -591,6 +665,32 @@ uint64_t available_memory() {
     return 0;
 }
 
+double Simulation::Impl::expected_distance_synapses(const Projection& pr) const {
+    // The mean probability over a 32 x 32 sample of the pairs, times the number of pairs.
+    const Population& source = *pops[pr.spec.source];
+    const Population& target = *pops[pr.spec.target];
+    const PairFunction p = pr.spec.connector.probability_of_pair;
+    const uint64_t ns = source.size(), nt = target.size();
+    if (!p || ns == 0 || nt == 0 || source.points.size() != ns || target.points.size() != nt)
+        return 0.0;
+    double sum = 0.0, args[PairArgument::count];
+    int count = 0;
+    std::array<double, 3> period{};
+    try {
+        period = wrap_extent(source.spec.positions, target.spec.positions);
+    } catch (const Error&) {
+        return 0.0; // reported when the projection is built
+    }
+    for (uint64_t i = 0; i < 32; ++i)
+        for (uint64_t j = 0; j < 32; ++j) {
+            pair_arguments(source.points[i * ns / 32], target.points[j * nt / 32], args, period);
+            const double v = p(args);
+            if (v > 0.0 && v <= 1.0) sum += v;
+            ++count;
+        }
+    return sum / count * double(ns) * double(nt);
+}
+
 void Simulation::Impl::check_memory() const {
     // Expected synapses and their tables; while a projection is built its target lists
     // (4 bytes a synapse) exist beside the tables, so the largest one adds to the peak.
@@ -613,9 +713,27 @@ void Simulation::Impl::check_memory() const {
         case Connector::Kind::FixedIndegree:
             n = double(c.indegree) * nt;
             break;
+        case Connector::Kind::FixedOutdegree:
+            n = double(c.outdegree) * ns;
+            bytes += 8.0 * n; // the (source, target) pairs before they are grouped by target
+            break;
+        case Connector::Kind::FixedTotalNumber:
+            n = double(c.total);
+            break;
+        case Connector::Kind::DistanceProbability:
+            n = expected_distance_synapses(pr);
+            break;
+        case Connector::Kind::List:
+            n = c.list ? double(c.list->sources.size()) : 0.0;
+            break;
         }
-        double per_synapse = 4.0 + (pr.spec.weight.is_constant() ? 0.0 : 4.0) +
-                             (pr.spec.delay_ms.is_constant() ? 0.0 : 2.0);
+        const bool weight_per_synapse = !pr.spec.weight.is_constant() || pr.spec.weight_of_pair ||
+                                        (c.list && !c.list->weights.empty());
+        const bool delay_per_synapse = !pr.spec.delay_ms.is_constant() ||
+                                       pr.spec.delay_ms_of_pair ||
+                                       (c.list && !c.list->delays_ms.empty());
+        double per_synapse =
+            4.0 + (weight_per_synapse ? 4.0 : 0.0) + (delay_per_synapse ? 2.0 : 0.0);
         if (const auto& m = pr.spec.synapse_model)
             per_synapse += 8.0 * double(m->state_names.size()) + (m->on_post ? 8.0 : 0.0);
         synapses += n;
@@ -657,6 +775,7 @@ void Simulation::build() {
     if (m.built) return;
     const double dt = m.config.dt_ms;
 
+    m.place_populations();
     m.check_memory();
     try {
         for (uint32_t i = 0; i < m.projections.size(); ++i)
@@ -890,6 +1009,28 @@ void Simulation::write_synapses_csv(
     const std::vector<std::vector<std::string>>& state_units) const {
     std::vector<SynapseTable> tables;
     nncrt::write_synapses_csv(path, impl_->edge_views(projections, state_units, tables, *this));
+}
+
+std::vector<SynapseView> Simulation::synapses(ProjectionId projection) const {
+    if (projection >= impl_->projections.size())
+        throw Error(fmt::format("synapses: unknown projection {}", projection));
+    if (!impl_->built) throw Error("synapses: the simulation is not built yet");
+    const ConnectionTable& table = impl_->projections[projection].table;
+    std::vector<SynapseView> out;
+    out.reserve(table.synapse_count());
+    for (uint64_t s = 0; s < table.source_count(); ++s)
+        for (uint64_t k = table.row_begin(s); k < table.row_end(s); ++k)
+            out.push_back({uint32_t(s), table.target(k), table.weight(k), table.delay(k)});
+    return out;
+}
+
+std::vector<Position> Simulation::positions(PopulationId pop) const {
+    const Population& p = impl_->pop(pop, "positions");
+    std::vector<Position> out;
+    out.reserve(p.points.size());
+    for (const Point& q : p.points)
+        out.push_back({q.x, q.y, q.z, q.depth});
+    return out;
 }
 
 size_t Simulation::state_recorder_count() const {

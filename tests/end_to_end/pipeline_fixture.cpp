@@ -27,8 +27,11 @@ CompiledNetwork::from_file(const std::string& path,
     auto compiled = net.jit_->compile(lowered_program.kernels, lowered_program.synapse_kernels);
     const driver::SynapseEventKernels synapses{lowered_program.synapse_kernels,
                                                compiled.synapse_events, lowered_program.plastic};
+    net.pair_jit_ = std::make_unique<llvmjit::ScalarFunctionJit>();
+    const auto pair_functions =
+        driver::compile_pair_functions(*lowered_program.program.network, *net.pair_jit_);
     net.sim_ = driver::make_simulation(lowered_program.program, lowered_program.kernels,
-                                       compiled.updates, &synapses);
+                                       compiled.updates, &synapses, pair_functions);
     net.sim_->build();
     return net;
 }

@@ -7,6 +7,7 @@
 #include "kernel_jit.h"
 #include "nncrt/simulation.h"
 #include "passes/pipeline.h"
+#include "scalar_function_jit.h"
 #include "sema/sema.h"
 
 #include <memory>
@@ -31,6 +32,7 @@ public:
 private:
     std::unique_ptr<passes::LoweredProgram> lowered_;
     std::unique_ptr<llvmjit::KernelJit> jit_;
+    std::unique_ptr<llvmjit::ScalarFunctionJit> pair_jit_;
     std::unique_ptr<nncrt::Simulation> sim_;
 };
 

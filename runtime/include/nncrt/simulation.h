@@ -88,14 +88,67 @@ struct NeuronRange {
     bool operator==(const NeuronRange&) const = default;
 };
 
-/// How the synapses of a projection are chosen (PyNN / NEST connector semantics).
+/// A pure function compiled from the model, of the geometry of one (source, target) pair:
+/// args[PairArgument::...], in canonical units. The runtime calls it per pair or synapse.
+using PairFunction = double (*)(const double* args);
+
+/// The arguments of a PairFunction, in this order.
+namespace PairArgument {
+inline constexpr uint32_t distance = 0;     ///< Euclidean distance source-target, um
+inline constexpr uint32_t source_depth = 1; ///< normalised cortical depth of the source
+inline constexpr uint32_t target_depth = 2; ///< normalised cortical depth of the target
+inline constexpr uint32_t count = 3;
+} // namespace PairArgument
+
+/// Where the neurons of a population are, in um (x, y, z). y is the depth in a cortical
+/// column. Distances are Euclidean; between two periodic populations of the same extent
+/// they wrap around it (the nearest image, as NEST's `edge_wrap`).
+struct Positions {
+    enum class Kind {
+        None,          ///< no positions: a projection cannot depend on distance
+        Grid,          ///< neuron i at (i mod nx, (i / nx) mod ny, i / (nx ny)) * spacing
+        RandomBox,     ///< uniform in [0, size[0]] x [0, size[1]] x [0, size[2]]
+        CorticalDepth, ///< NetPyNE: normalised depth uniform in [depth_from, depth_to],
+                       ///< y = depth * size[1]; x, z uniform in [0, size[0]], [0, size[2]]
+    };
+    Kind kind = Kind::None;
+    uint64_t nx = 1, ny = 1, nz = 1; ///< Grid: neurons per axis (nx * ny * nz == size)
+    double spacing_um = 0.0;         ///< Grid
+    double size_um[3] = {0.0, 0.0, 0.0};
+    double depth_from = 0.0, depth_to = 0.0; ///< CorticalDepth, within [0, 1]
+    /// Grid (extent nx, ny, nz times spacing) and RandomBox (extent size): the space is a
+    /// torus, neurons at one face are next to those at the opposite one.
+    bool periodic = false;
+};
+
+/// How the synapses of a projection are chosen (PyNN / NEST / NetPyNE connector semantics).
 struct Connector {
-    enum class Kind { AllToAll, OneToOne, FixedProbability, FixedIndegree };
+    enum class Kind {
+        AllToAll,
+        OneToOne,
+        FixedProbability,
+        FixedIndegree,
+        FixedOutdegree,      ///< each source draws `outdegree` targets
+        FixedTotalNumber,    ///< `total` synapses over the whole projection (NEST)
+        DistanceProbability, ///< each pair independently with probability p(geometry)
+        List,                ///< the pairs of `list`
+    };
     Kind kind = Kind::AllToAll;
     double probability = 0.0;    ///< FixedProbability: independent per (source, target) pair
     uint64_t indegree = 0;       ///< FixedIndegree: sources drawn per target
+    uint64_t outdegree = 0;      ///< FixedOutdegree: targets drawn per source
+    uint64_t total = 0;          ///< FixedTotalNumber: synapses of the projection
     bool allow_autapses = true;  ///< a neuron may connect to itself (same population only)
-    bool allow_multapses = true; ///< FixedIndegree: a source may be drawn twice for a target
+    bool allow_multapses = true; ///< FixedIndegree, FixedOutdegree, FixedTotalNumber: the same
+                                 ///< pair may be drawn twice
+    PairFunction probability_of_pair = nullptr; ///< DistanceProbability: in [0, 1]
+    /// List: synapse i connects sources[i] to targets[i]; weights and delays_ms, when not
+    /// empty, give its weight and delay (they override the projection's).
+    struct Pairs {
+        std::vector<uint32_t> sources, targets;
+        std::vector<double> weights, delays_ms;
+    };
+    std::shared_ptr<const Pairs> list;
 };
 
 struct PopulationSpec {
@@ -110,6 +163,7 @@ struct PopulationSpec {
     /// others their original numbers here, so that their values do not change. Empty: the
     /// state's index.
     std::vector<uint32_t> state_streams;
+    Positions positions; ///< needed by projections that depend on distance or depth
 };
 
 /// The synapses of a plastic projection: state per synapse, and the event kernels a backend
@@ -142,6 +196,10 @@ struct ProjectionSpec {
     uint32_t receptor = 0;
     NeuronRange source_neurons = {};
     NeuronRange target_neurons = {};
+    /// When set, the weight (delay) of each synapse is this function of its pair's geometry
+    /// instead of `weight` (`delay_ms`); a computed delay must round to at least one step.
+    PairFunction weight_of_pair = nullptr;
+    PairFunction delay_ms_of_pair = nullptr;
     std::optional<SynapseModelSpec> synapse_model; ///< empty: static synapses
 };
 
@@ -217,6 +275,19 @@ struct ConnectionStats {
     double bytes_per_synapse() const { return synapses ? double(bytes) / double(synapses) : 0.0; }
 };
 
+/// One synapse of a built projection.
+struct SynapseView {
+    uint32_t source = 0;
+    uint32_t target = 0;
+    double weight = 0.0;
+    uint32_t delay_steps = 0;
+};
+
+/// A neuron's place (um) and its normalised cortical depth (0 unless placed by depth).
+struct Position {
+    double x = 0.0, y = 0.0, z = 0.0, depth = 0.0;
+};
+
 /// Called now and then during run(): model time reached and model time to reach.
 using ProgressFn = std::function<void(double t_ms, double end_ms)>;
 
@@ -264,6 +335,10 @@ public:
     uint64_t spike_count(PopulationId pop) const; ///< spikes so far, recorded or not
     const SpikeRecord& recorded_spikes(PopulationId pop) const;
     ConnectionStats connection_stats() const;
+    /// The synapses of a built projection, grouped by source: for inspection and tests.
+    std::vector<SynapseView> synapses(ProjectionId projection) const;
+    /// Where the neurons of a built population are (um); empty without positions.
+    std::vector<Position> positions(PopulationId pop) const;
     size_t state_recorder_count() const;
     const StateRecord& recorded_state(StateRecorderId id) const;
 
