@@ -12,6 +12,7 @@
 #include "ring_buffer.h"
 #include "spike_delivery.h"
 #include "spike_recorder.h"
+#include "stimulus_schedules.h"
 
 #include <algorithm>
 #include <cmath>
@@ -40,6 +41,7 @@ struct Population {
     std::vector<std::optional<Distribution>> initial; ///< per state variable
     std::vector<RingBuffer> receptors;                ///< one per receptor port, after build
     std::vector<std::vector<DcWindow>> dc;            ///< per input
+    std::vector<std::vector<uint32_t>> noise;         ///< per input: its noise sources
     std::vector<double> input_value;                  ///< what each input array holds now
     std::vector<uint32_t> outgoing;                   ///< projections from this population
     std::vector<uint32_t> incoming_post;              ///< plastic projections with `on post`
@@ -65,6 +67,47 @@ struct Projection {
 struct PoissonSource {
     PoissonSpec spec;
     std::optional<PoissonSampler> sampler; ///< after build (the mean depends on dt)
+};
+
+struct SpikeTimesSource {
+    SpikeTimesSpec spec;
+    std::vector<SpikeSlot> slots; ///< after build
+    size_t next = 0;              ///< the first slot not yet delivered
+};
+
+struct InhomogeneousPoissonSource {
+    InhomogeneousPoissonSpec spec;
+    std::vector<StepWindow> rates;         ///< after build: rate in Hz per window of steps
+    size_t window = 0;                     ///< the first window not yet over
+    std::optional<PoissonSampler> sampler; ///< for the rate of the current window
+};
+
+/// A noise source's per-neuron values of the interval drawn last.
+struct NoiseSource {
+    NoiseCurrentSpec spec;
+    uint64_t first = 0, last = 0, interval_steps = 1; ///< after build: on in [first, last)
+    std::vector<double> values;
+    bool on = false;
+    uint64_t interval = 0; ///< of `values`, while on
+
+    /// Brings `values` to step k; true if what the source adds has changed.
+    bool update(uint64_t k, const RngKey& key, uint64_t n) {
+        if (k < first || k >= last) {
+            const bool was_on = on;
+            on = false;
+            return was_on;
+        }
+        const uint64_t j = (k - first) / interval_steps;
+        if (on && j == interval) return false;
+        values.resize(n);
+        for (uint64_t i = 0; i < n; ++i) {
+            CounterRng rng(key, i, j);
+            values[i] = spec.mean + spec.std * rng.normal();
+        }
+        on = true;
+        interval = j;
+        return true;
+    }
 };
 
 void check_distribution(const Distribution& d, const std::string& what) {
@@ -126,15 +169,6 @@ double draw(const Distribution& d, CounterRng& rng) {
     return d.a;
 }
 
-/// Model time to a step index, rounded to the nearest step (so a time within dt/2 of a step
-/// boundary counts as that boundary), clamped to [0, 2^63].
-uint64_t step_index(double t_ms, double dt_ms) {
-    const double x = std::round(t_ms / dt_ms);
-    if (!(x > 0.0)) return 0;
-    if (x >= 0x1p63) return uint64_t{1} << 63;
-    return uint64_t(x);
-}
-
 } // namespace
 
 double normal_share_within_bounds(const Distribution& d) {
@@ -149,6 +183,10 @@ struct Simulation::Impl {
     std::vector<Projection> projections;
     std::vector<PoissonSource> poisson;
     std::vector<DcSpec> dc;
+    std::vector<SpikeTimesSource> spike_times;
+    std::vector<StepCurrentSpec> step_currents;
+    std::vector<InhomogeneousPoissonSource> inhomogeneous_poisson;
+    std::vector<NoiseSource> noise;
     bool built = false;
     uint64_t step = 0; ///< steps done
 
@@ -304,15 +342,27 @@ void Simulation::Impl::check_finite(double from_ms) const {
 void Simulation::Impl::do_step() {
     const uint64_t k = step;
 
-    // 1. Continuous inputs: the sum of the DC sources that are on in this step.
+    // 1. Continuous inputs: the sum of the DC sources (and steps of step currents) that are
+    // on in this step, plus each neuron's value of the noise sources; the arrays are
+    // rewritten only when that changes.
     for (auto& pp : pops) {
         Population& p = *pp;
         for (size_t j = 0; j < p.input.size(); ++j) {
             double sum = 0.0;
             for (const DcWindow& w : p.dc[j])
                 if (w.start <= k && k < w.stop) sum += w.amplitude;
-            if (sum != p.input_value[j]) {
+            bool noise_changed = false;
+            for (uint32_t s : p.noise[j])
+                noise_changed |=
+                    noise[s].update(k, RngKey(config.seed, RngPurpose::NoiseCurrent, s), p.size());
+            if (sum != p.input_value[j] || noise_changed) {
                 std::fill(p.input[j].begin(), p.input[j].end(), sum);
+                for (uint32_t s : p.noise[j]) {
+                    if (!noise[s].on) continue;
+                    const std::vector<double>& v = noise[s].values;
+                    for (uint64_t i = 0; i < p.size(); ++i)
+                        p.input[j][i] += v[i];
+                }
                 p.input_value[j] = sum;
             }
         }
@@ -332,6 +382,38 @@ void Simulation::Impl::do_step() {
         for (uint64_t i = 0; i < n; ++i) {
             CounterRng rng(key, i, k);
             slot[i] += double(sampler(rng)) * weight;
+        }
+    }
+
+    // Spike-time sources: every neuron of the target gets the spikes due in this step.
+    for (SpikeTimesSource& src : spike_times) {
+        if (src.next == src.slots.size() || src.slots[src.next].slot != k) continue;
+        Population& p = *pops[src.spec.target];
+        RingBuffer& ring = p.receptors[src.spec.receptor];
+        double* slot = ring.slot(ring.slot_of(k));
+        const double add = double(src.slots[src.next].count) * src.spec.weight;
+        for (uint64_t i = 0; i < p.size(); ++i)
+            slot[i] += add;
+        ++src.next;
+    }
+
+    // Poisson sources with a rate table: the sampler follows the window of this step.
+    for (uint32_t s = 0; s < inhomogeneous_poisson.size(); ++s) {
+        InhomogeneousPoissonSource& src = inhomogeneous_poisson[s];
+        while (src.window < src.rates.size() && src.rates[src.window].last <= k)
+            ++src.window;
+        if (src.window == src.rates.size() || src.rates[src.window].first > k) continue;
+        const double mean = src.rates[src.window].value * config.dt_ms * 1e-3;
+        if (mean <= 0.0) continue;
+        if (!src.sampler || src.sampler->mean() != mean) src.sampler.emplace(mean);
+        Population& p = *pops[src.spec.target];
+        RingBuffer& ring = p.receptors[src.spec.receptor];
+        double* slot = ring.slot(ring.slot_of(k));
+        const double weight = src.spec.weight;
+        const RngKey key(config.seed, RngPurpose::InhomogeneousPoisson, s);
+        for (uint64_t i = 0; i < p.size(); ++i) {
+            CounterRng rng(key, i, k);
+            slot[i] += double((*src.sampler)(rng)) * weight;
         }
     }
 
@@ -421,6 +503,7 @@ PopulationId Simulation::add_population(PopulationSpec spec) {
     p->input.assign(spec.input_names.size(), std::vector<double>(n, 0.0));
     p->initial.resize(spec.state_names.size());
     p->dc.resize(spec.input_names.size());
+    p->noise.resize(spec.input_names.size());
     p->input_value.assign(spec.input_names.size(), 0.0);
     p->state_ptrs.resize(spec.state_names.size(), nullptr);
     p->input_ptrs.resize(spec.input_names.size(), nullptr);
@@ -502,6 +585,76 @@ void Simulation::add_dc(const DcSpec& spec) {
         throw Error(fmt::format("DC source on '{}': amplitude, start and stop must be numbers",
                                 target.spec.name));
     impl_->dc.push_back(spec);
+}
+
+namespace {
+
+std::string receptor_check(const PopulationSpec& target, uint32_t receptor, double weight) {
+    if (receptor >= target.receptor_names.size())
+        return fmt::format("receptor index {} out of range ({} receptors)", receptor,
+                           target.receptor_names.size());
+    if (!std::isfinite(weight)) return fmt::format("weight {} must be finite", weight);
+    return {};
+}
+
+} // namespace
+
+void Simulation::add_spike_times(const SpikeTimesSpec& spec) {
+    impl_->require_unbuilt("add_spike_times");
+    const Population& target = impl_->pop(spec.target, "add_spike_times");
+    const std::string what = fmt::format("spike times into '{}'", target.spec.name);
+    if (auto bad = receptor_check(target.spec, spec.receptor, spec.weight); !bad.empty())
+        throw Error(what + ": " + bad);
+    spike_slots(spec.times_ms, impl_->config.dt_ms, what); // checks the times now
+    impl_->spike_times.push_back({spec, {}, 0});
+}
+
+void Simulation::add_step_current(const StepCurrentSpec& spec) {
+    impl_->require_unbuilt("add_step_current");
+    const Population& target = impl_->pop(spec.target, "add_step_current");
+    const std::string what = fmt::format("step current into '{}'", target.spec.name);
+    if (spec.input >= target.spec.input_names.size())
+        throw Error(fmt::format("{}: input index {} out of range ({} inputs)", what, spec.input,
+                                target.spec.input_names.size()));
+    piecewise_windows(spec.times_ms, spec.amplitudes, spec.start_ms, spec.stop_ms,
+                      impl_->config.dt_ms, what);
+    impl_->step_currents.push_back(spec);
+}
+
+void Simulation::add_inhomogeneous_poisson(const InhomogeneousPoissonSpec& spec) {
+    impl_->require_unbuilt("add_inhomogeneous_poisson");
+    const Population& target = impl_->pop(spec.target, "add_inhomogeneous_poisson");
+    const std::string what =
+        fmt::format("Poisson source with a rate table on '{}'", target.spec.name);
+    if (auto bad = receptor_check(target.spec, spec.receptor, spec.weight); !bad.empty())
+        throw Error(what + ": " + bad);
+    piecewise_windows(spec.times_ms, spec.rates_hz, spec.start_ms, spec.stop_ms,
+                      impl_->config.dt_ms, what);
+    for (size_t i = 0; i < spec.rates_hz.size(); ++i)
+        if (spec.rates_hz[i] < 0.0)
+            throw Error(fmt::format("{}: rate {} Hz from {} ms must be >= 0", what,
+                                    spec.rates_hz[i], spec.times_ms[i]));
+    impl_->inhomogeneous_poisson.push_back({spec, {}, 0, std::nullopt});
+}
+
+void Simulation::add_noise_current(const NoiseCurrentSpec& spec) {
+    impl_->require_unbuilt("add_noise_current");
+    const Population& target = impl_->pop(spec.target, "add_noise_current");
+    const std::string what = fmt::format("noise current into '{}'", target.spec.name);
+    if (spec.input >= target.spec.input_names.size())
+        throw Error(fmt::format("{}: input index {} out of range ({} inputs)", what, spec.input,
+                                target.spec.input_names.size()));
+    if (!std::isfinite(spec.mean) || !std::isfinite(spec.std) || spec.std < 0.0)
+        throw Error(fmt::format("{}: mean {} and standard deviation {} must be finite, the "
+                                "deviation not negative",
+                                what, spec.mean, spec.std));
+    if (std::isnan(spec.start_ms) || std::isnan(spec.stop_ms) || spec.stop_ms < spec.start_ms)
+        throw Error(
+            fmt::format("{}: start {} ms and stop {} ms", what, spec.start_ms, spec.stop_ms));
+    whole_steps(spec.interval_ms, impl_->config.dt_ms, what);
+    NoiseSource source;
+    source.spec = spec;
+    impl_->noise.push_back(std::move(source));
 }
 
 void Simulation::record_spikes(PopulationId pop) {
@@ -619,6 +772,23 @@ void Simulation::build() {
 
     for (PoissonSource& src : m.poisson)
         src.sampler.emplace(src.spec.rate_hz * dt * 1e-3);
+
+    for (SpikeTimesSource& src : m.spike_times)
+        src.slots = spike_slots(src.spec.times_ms, dt, "spike times");
+    for (const StepCurrentSpec& c : m.step_currents)
+        for (const StepWindow& w :
+             piecewise_windows(c.times_ms, c.amplitudes, c.start_ms, c.stop_ms, dt, "step current"))
+            m.pops[c.target]->dc[c.input].push_back({w.first, w.last, w.value});
+    for (InhomogeneousPoissonSource& src : m.inhomogeneous_poisson)
+        src.rates = piecewise_windows(src.spec.times_ms, src.spec.rates_hz, src.spec.start_ms,
+                                      src.spec.stop_ms, dt, "Poisson rate table");
+    for (uint32_t s = 0; s < m.noise.size(); ++s) {
+        NoiseSource& src = m.noise[s];
+        src.first = step_index(src.spec.start_ms, dt);
+        src.last = step_index(src.spec.stop_ms, dt);
+        src.interval_steps = whole_steps(src.spec.interval_ms, dt, "noise current");
+        m.pops[src.spec.target]->noise[src.spec.input].push_back(s);
+    }
 
     m.built = true;
 }
