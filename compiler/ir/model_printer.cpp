@@ -143,10 +143,16 @@ std::string print_program(const Program& program) {
     for (const auto& s : n.stimuli) {
         const auto& tgt = n.populations[size_t(s.target)];
         const auto& model = program.models[size_t(tgt.model)];
+        // A table of a rate of `t` has an entry per step: long ones are shown by their ends.
         const auto list = [](const std::vector<double>& v, const char* unit) {
+            constexpr size_t shown = 8;
             std::string text;
-            for (double x : v)
-                text += fmt::format("{}{:g} {}", text.empty() ? "" : ", ", x, unit);
+            for (size_t i = 0; i < v.size(); ++i) {
+                if (v.size() > shown && i == shown - 2)
+                    text += fmt::format(", ... ({} values)", v.size() - shown + 1);
+                if (v.size() > shown && i >= shown - 2 && i + 1 < v.size()) continue;
+                text += fmt::format("{}{:g} {}", text.empty() ? "" : ", ", v[i], unit);
+            }
             return "[" + text + "]";
         };
         const std::string window = fmt::format("{} ms to {} ms", s.start_ms, s.stop_ms);

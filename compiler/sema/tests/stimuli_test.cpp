@@ -1,5 +1,6 @@
 // The stimulus generators: spike_times, step_current, poisson with a rate table or a rate of
 // `t`, noise_current, and their start and stop; what each turns into and what is refused.
+#include "ir/model_printer.h"
 #include "sema_test_util.h"
 
 #include <cmath>
@@ -270,4 +271,26 @@ TEST(Stimuli, PiIsANumberAndANameCanHideIt) {
     p = s2.analyse("network t {\n    let pi = 3\n    population B = iaf_psc_exp[pi]\n}\n", iaf);
     ASSERT_TRUE(p) << s2.text();
     EXPECT_EQ(p->network->populations.at(0).size, 3u);
+}
+
+TEST(Stimuli, DumpShowsEveryGeneratorAndShortensLongTables) {
+    Sema s;
+    auto p = s.analyse(
+        net("    stimulate P with poisson(rate = 1 Hz * t / ms) weight 1 pA receptor exc\n"
+            "    stimulate P with spike_times([1 ms, 2 ms]) weight 2 pA receptor inh\n"
+            "    stimulate P with step_current(times = [5 ms], amplitudes = [0.1 nA])\n"
+            "    stimulate P with noise_current(mean = 1 pA, std = 2 pA, dt = 0.5 ms)"),
+        iaf);
+    ASSERT_TRUE(p) << s.text();
+    const std::string text = ir::print_program(*p);
+    EXPECT_TRUE(contains(text, "stimulate P with poisson(times = [0 ms, 0.1 ms, 0.2 ms, 0.3 ms, "
+                               "0.4 ms, 0.5 ms, ... (993 values), 99.9 ms], rates = [0.05 Hz, "
+                               "0.15 Hz, 0.25 Hz, 0.35 Hz, 0.45 Hz, 0.55 Hz, ... (993 values), "
+                               "99.95 Hz], 0 ms to 1e+300 ms) weight 1 pA receptor exc"));
+    EXPECT_TRUE(contains(text, "stimulate P with spike_times([1 ms, 2 ms]) weight 2 pA receptor "
+                               "inh"));
+    EXPECT_TRUE(contains(text, "stimulate P with step_current(times = [5 ms], amplitudes = "
+                               "[100 pA], 0 ms to 1e+300 ms) into I_stim"));
+    EXPECT_TRUE(contains(text, "stimulate P with noise_current(1 pA, std = 2 pA, dt = 0.5 ms, 0 "
+                               "ms to 1e+300 ms) into I_stim"));
 }
