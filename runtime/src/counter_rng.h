@@ -25,7 +25,9 @@ enum class RngPurpose : uint32_t {
     Poisson = 5,      ///< stream = stimulus, element = target neuron, sub = step
     SynapseState = 6, ///< stream = (projection << 32) | state variable, element = target
                       ///< neuron, sub = synapse of target
-    Test = 0xffff,    ///< for tests and tools
+    InhomogeneousPoisson = 7, ///< stream = rate-table source, element = neuron, sub = step
+    NoiseCurrent = 8,         ///< stream = noise source, element = neuron, sub = interval
+    Test = 0xffff,            ///< for tests and tools
 };
 
 /// Largest element id and sub-index a counter can hold (48 bits each).
