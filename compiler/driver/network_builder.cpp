@@ -257,12 +257,34 @@ make_simulation(const ir::Program& program, const std::vector<kir::PopulationKer
         sim->add_projection(spec);
     }
     for (const auto& stim : net.stimuli) {
-        if (stim.kind == ir::Stimulus::Kind::Poisson)
-            sim->add_poisson({nncrt::PopulationId(stim.target), stim.rate_hz, stim.weight,
-                              uint32_t(stim.receptor), neurons(stim.target_neurons)});
-        else
-            sim->add_dc({nncrt::PopulationId(stim.target), uint32_t(stim.input), stim.amplitude,
-                         stim.start_ms, stim.stop_ms, neurons(stim.target_neurons)});
+        const auto target = nncrt::PopulationId(stim.target);
+        const auto range = neurons(stim.target_neurons);
+        switch (stim.kind) {
+        case ir::Stimulus::Kind::Poisson:
+            sim->add_poisson({target, stim.rate_hz, stim.weight, uint32_t(stim.receptor), range});
+            break;
+        case ir::Stimulus::Kind::DC:
+            sim->add_dc(
+                {target, uint32_t(stim.input), stim.amplitude, stim.start_ms, stim.stop_ms, range});
+            break;
+        case ir::Stimulus::Kind::SpikeTimes:
+            sim->add_spike_times(
+                {target, stim.times_ms, stim.weight, uint32_t(stim.receptor), range});
+            break;
+        case ir::Stimulus::Kind::StepCurrent:
+            sim->add_step_current({target, uint32_t(stim.input), stim.times_ms, stim.values,
+                                   stim.start_ms, stim.stop_ms, range});
+            break;
+        case ir::Stimulus::Kind::PoissonTable:
+            sim->add_inhomogeneous_poisson({target, stim.times_ms, stim.values, stim.weight,
+                                            uint32_t(stim.receptor), stim.start_ms, stim.stop_ms,
+                                            range});
+            break;
+        case ir::Stimulus::Kind::NoiseCurrent:
+            sim->add_noise_current({target, uint32_t(stim.input), stim.amplitude, stim.std_dev,
+                                    stim.interval_ms, stim.start_ms, stim.stop_ms, range});
+            break;
+        }
     }
     for (const auto& rec : net.spike_recorders)
         sim->record_spikes(nncrt::PopulationId(rec.population), neurons(rec.neurons));

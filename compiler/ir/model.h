@@ -255,17 +255,30 @@ struct Projection {
     NeuronRange target_neurons = {};
 };
 
+/// A generator attached to every neuron of a population. Times and rates are canonical
+/// (ms; rates in Hz); amplitudes, means and deviations in the target input's unit.
 struct Stimulus {
-    enum class Kind { Poisson, DC };
+    enum class Kind {
+        Poisson,      ///< constant rate_hz, for the whole run
+        DC,           ///< amplitude while start <= t < stop
+        SpikeTimes,   ///< spikes at times_ms (NEST spike_generator)
+        StepCurrent,  ///< values[i] from times_ms[i] until the next (step_current_generator)
+        PoissonTable, ///< rate values[i] from times_ms[i] until the next, within start and stop
+        NoiseCurrent, ///< amplitude + std_dev * N(0, 1), redrawn every interval_ms
+    };
     Kind kind = Kind::Poisson;
     int target = -1;
-    double rate_hz = 0.0;   ///< Poisson: per target neuron
-    double weight = 0.0;    ///< Poisson
-    int receptor = -1;      ///< Poisson
-    int input = -1;         ///< DC: index into the target model's inputs
-    double amplitude = 0.0; ///< DC, in the input's canonical unit
-    double start_ms = 0.0;  ///< DC
-    double stop_ms = 1e300; ///< DC
+    double rate_hz = 0.0;         ///< Poisson: per target neuron
+    double weight = 0.0;          ///< Poisson, PoissonTable, SpikeTimes
+    int receptor = -1;            ///< Poisson, PoissonTable, SpikeTimes
+    int input = -1;               ///< the currents: index into the target model's inputs
+    double amplitude = 0.0;       ///< DC; NoiseCurrent: the mean
+    double std_dev = 0.0;         ///< NoiseCurrent
+    double interval_ms = 0.0;     ///< NoiseCurrent
+    std::vector<double> times_ms; ///< SpikeTimes, StepCurrent, PoissonTable
+    std::vector<double> values;   ///< StepCurrent: amplitudes; PoissonTable: rates in Hz
+    double start_ms = 0.0;        ///< all but Poisson and SpikeTimes
+    double stop_ms = 1e300;       ///< all but Poisson and SpikeTimes
     SourceRange range;
     NeuronRange target_neurons = {}; ///< a slice of the target, or all of it
 };

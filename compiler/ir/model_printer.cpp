@@ -228,18 +228,56 @@ std::string print_program(const Program& program) {
     for (const auto& s : n.stimuli) {
         const auto& tgt = n.populations[size_t(s.target)];
         const auto& model = program.models[size_t(tgt.model)];
-        if (s.kind == Stimulus::Kind::Poisson) {
-            const auto& receptor = model.receptors[size_t(s.receptor)];
-            out += fmt::format("  stimulate {} with poisson({} Hz) weight {} receptor {}\n",
-                               tgt.name + slice_text(s.target_neurons), s.rate_hz,
-                               quantity_text(s.weight, receptor.weight_dim), receptor.name);
-        } else {
+        // A table of a rate of `t` has an entry per step: long ones are shown by their ends.
+        const auto list = [](const std::vector<double>& v, const char* unit) {
+            constexpr size_t shown = 8;
+            std::string text;
+            for (size_t i = 0; i < v.size(); ++i) {
+                if (v.size() > shown && i == shown - 2)
+                    text += fmt::format(", ... ({} values)", v.size() - shown + 1);
+                if (v.size() > shown && i >= shown - 2 && i + 1 < v.size()) continue;
+                text += fmt::format("{}{:g} {}", text.empty() ? "" : ", ", v[i], unit);
+            }
+            return "[" + text + "]";
+        };
+        const std::string window = fmt::format("{} ms to {} ms", s.start_ms, s.stop_ms);
+        std::string what;
+        switch (s.kind) {
+        case Stimulus::Kind::Poisson:
+            what = fmt::format("poisson({} Hz)", s.rate_hz);
+            break;
+        case Stimulus::Kind::SpikeTimes:
+            what = fmt::format("spike_times({})", list(s.times_ms, "ms"));
+            break;
+        case Stimulus::Kind::PoissonTable:
+            what = fmt::format("poisson(times = {}, rates = {}, {})", list(s.times_ms, "ms"),
+                               list(s.values, "Hz"), window);
+            break;
+        case Stimulus::Kind::DC:
+        case Stimulus::Kind::StepCurrent:
+        case Stimulus::Kind::NoiseCurrent: {
             const auto& input = model.inputs[size_t(s.input)];
-            out += fmt::format("  stimulate {} with dc({}, {} ms to {} ms) into {}\n",
-                               tgt.name + slice_text(s.target_neurons),
-                               quantity_text(s.amplitude, input.dim), s.start_ms, s.stop_ms,
-                               input.name);
+            if (s.kind == Stimulus::Kind::DC)
+                what = fmt::format("dc({}, {})", quantity_text(s.amplitude, input.dim), window);
+            else if (s.kind == Stimulus::Kind::StepCurrent) {
+                std::string amplitudes;
+                for (double a : s.values)
+                    amplitudes += (amplitudes.empty() ? "" : ", ") + quantity_text(a, input.dim);
+                what = fmt::format("step_current(times = {}, amplitudes = [{}], {})",
+                                   list(s.times_ms, "ms"), amplitudes, window);
+            } else
+                what = fmt::format("noise_current({}, std = {}, dt = {} ms, {})",
+                                   quantity_text(s.amplitude, input.dim),
+                                   quantity_text(s.std_dev, input.dim), s.interval_ms, window);
+            out += fmt::format("  stimulate {} with {} into {}\n",
+                               tgt.name + slice_text(s.target_neurons), what, input.name);
+            continue;
         }
+        }
+        const auto& receptor = model.receptors[size_t(s.receptor)];
+        out += fmt::format("  stimulate {} with {} weight {} receptor {}\n",
+                           tgt.name + slice_text(s.target_neurons), what,
+                           quantity_text(s.weight, receptor.weight_dim), receptor.name);
     }
     for (const auto& r : n.spike_recorders)
         out += fmt::format("  record spikes of {}{}\n", n.populations[size_t(r.population)].name,

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <numbers>
+
 #include <cctype>
 #include <cmath>
 
@@ -171,6 +173,9 @@ ir::ExprPtr ExprBuilder::name(const ast::Expr& e) {
     case Resolution::Kind::NotFound:
         break;
     }
+    // π, unless the model or network names something `pi` itself.
+    if (e.name == "pi" && !unit_context_)
+        return with_range(ir::Expr::constant(std::numbers::pi), e.range);
     if (auto unit = lookup_unit(e.name))
         return with_range(ir::Expr::constant(unit->factor, unit->dim), e.range);
     if (unit_context_) {

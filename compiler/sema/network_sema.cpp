@@ -104,7 +104,8 @@ const char* const connection_rule_list =
     "all_to_all(), one_to_one(), fixed_probability(p), fixed_indegree(k), fixed_outdegree(k), "
     "fixed_total_number(n), distance_probability(p), from_csv(\"FILE\")";
 const std::vector<std::string> position_layouts = {"grid", "random_box", "cortical_depth"};
-const std::vector<std::string> generators = {"poisson", "dc"};
+const std::vector<std::string> generators = {"poisson", "spike_times", "dc", "step_current",
+                                             "noise_current"};
 const std::vector<std::string> simulate_settings = {"dt", "duration", "seed"};
 
 class Elaborator;
@@ -141,6 +142,7 @@ public:
         }
         return {};
     }
+    Resolution resolve_table(const ast::Expr& e) const override { return outer_.resolve_table(e); }
     std::vector<std::string> visible_names() const override {
         auto names = outer_.visible_names();
         names.insert(names.end(), ir::pair_variable::names.begin(), ir::pair_variable::names.end());
@@ -150,6 +152,28 @@ public:
 private:
     const NameScope& outer_;
     std::array<std::pair<std::string, std::string>, 3> why_not_;
+};
+
+/// `t`, the time (ms), for a value given as a function of time; the network's names
+/// otherwise. The time is the model's input 0, bound when the function is tabulated.
+class TimeScope final : public NameScope {
+public:
+    explicit TimeScope(const NameScope& network) : network_(network) {}
+    Resolution resolve(const std::string& name) const override {
+        if (name == "t") return Resolution::found(ir::Expr::ref(ir::Op::Input, 0, dims::time));
+        return network_.resolve(name);
+    }
+    std::vector<std::string> visible_names() const override {
+        auto names = network_.visible_names();
+        names.push_back("t");
+        return names;
+    }
+    Resolution resolve_table(const ast::Expr& e) const override {
+        return network_.resolve_table(e);
+    }
+
+private:
+    const NameScope& network_;
 };
 
 class Elaborator {
@@ -269,6 +293,12 @@ private:
         auto key = std::make_tuple(at.begin.file, at.begin.line, at.begin.col, message);
         shown_ = reported_.insert(key).second;
         if (shown_) diags_.error(at, message, hint);
+    }
+
+    /// A warning, reported once however many members of a union it is found for.
+    void warning(SourceRange at, const std::string& message) {
+        auto key = std::make_tuple(at.begin.file, at.begin.line, at.begin.col, message);
+        if (reported_.insert(key).second) diags_.warning(at, message);
     }
 
     /// A note to the error just reported, shown only if that error was.
@@ -2007,12 +2037,18 @@ private:
     void stimulus(const ast::Stimulus& s) {
         auto targets = selections(s.target);
         const ast::Expr& gen = *s.generator;
-        if (gen.kind != ast::ExprKind::Call || (gen.name != "poisson" && gen.name != "dc")) {
+        const bool known =
+            gen.kind == ast::ExprKind::Call &&
+            std::find(generators.begin(), generators.end(), gen.name) != generators.end();
+        if (!known) {
             std::string name = gen.kind == ast::ExprKind::Call || gen.kind == ast::ExprKind::Name
                                    ? gen.name
                                    : std::string{};
             std::string hint = did_you_mean(name, generators);
-            if (hint.empty()) hint = "the generators are: poisson(rate = ...), dc(amplitude = ...)";
+            if (hint.empty())
+                hint = "the generators are: poisson(rate = ...), spike_times([...]), "
+                       "dc(amplitude = ...), step_current(times = [...], amplitudes = [...]), "
+                       "noise_current(mean = ..., std = ...)";
             error(gen.range, fmt::format("unknown generator '{}'", name), hint);
             return;
         }
@@ -2024,32 +2060,30 @@ private:
             out.target_neurons = neurons(t);
             if (gen.name == "poisson")
                 poisson(s, out);
-            else
+            else if (gen.name == "spike_times")
+                spike_times(s, out);
+            else if (gen.name == "dc")
                 dc(s, out);
+            else if (gen.name == "step_current")
+                step_current(s, out);
+            else
+                noise_current(s, out);
             out_.stimuli.push_back(std::move(out));
         }
     }
 
-    void poisson(const ast::Stimulus& s, ir::Stimulus& out) {
-        out.kind = ir::Stimulus::Kind::Poisson;
+    /// The `weight` and `receptor` options of a generator of spikes.
+    void spike_weight(const ast::Stimulus& s, ir::Stimulus& out) {
+        const std::string what = s.generator->name + " option";
         const std::vector<std::string> options = {"weight", "receptor"};
-        auto opts = settings(s.options, options, "poisson option");
-        if (auto args = call_arguments(*s.generator, {"rate"})) {
-            if (!(*args)[0])
-                error(s.generator->range, "`poisson` needs a rate: `poisson(rate = 10 Hz)`");
-            else if (auto q = evaluate_as(*(*args)[0], dims::rate, "a rate")) {
-                if (q->value < 0)
-                    error((*args)[0]->range, "a rate must not be negative");
-                else
-                    out.rate_hz = q->value * 1000.0;
-            }
-        }
+        auto opts = settings(s.options, options, what.c_str());
         auto r =
             receptor(opts[1] ? opts[1]->value.get() : nullptr, out.target, s.range, "receptor");
         if (r) out.receptor = *r;
         if (!opts[0]) {
             if (!misspelt(s.options, options, "weight"))
-                error(s.range, "a poisson stimulus needs a weight", "add `weight ...` after it");
+                error(s.range, fmt::format("a {} stimulus needs a weight", s.generator->name),
+                      "add `weight ...` after it");
         } else if (r) {
             const auto& m = *model_of(out.target);
             const auto& receptor = m.receptors[size_t(*r)];
@@ -2061,58 +2095,356 @@ private:
         }
     }
 
-    void dc(const ast::Stimulus& s, ir::Stimulus& out) {
-        out.kind = ir::Stimulus::Kind::DC;
-        auto opts = settings(s.options, {"into"}, "dc option");
+    /// The input a current generator feeds (its `into` option), also stored in out.input;
+    /// null if unknown (reported, or quietly when the model has errors of its own).
+    const ir::InputVar* current_input(const ast::Stimulus& s, ir::Stimulus& out) {
+        const std::string what = s.generator->name + " option";
+        auto opts = settings(s.options, {"into"}, what.c_str());
         const ir::NeuronModel* m = model_of(out.target);
-        bool known = m && model_ok_of(out.target);
-        if (known) {
-            std::vector<std::string> inputs = m->input_names();
-            const ast::Expr* into = opts[0] ? opts[0]->value.get() : nullptr;
-            if (into && into->kind != ast::ExprKind::Name) {
-                error(into->range, "expected the name of an input");
-            } else if (into) {
-                out.input = m->find_input(into->name);
-                if (out.input < 0) {
-                    std::string hint = did_you_mean(into->name, inputs);
-                    if (hint.empty())
-                        hint = inputs.empty() ? "it has no inputs"
-                                              : "its inputs are: " + join_names(inputs);
-                    error(into->range,
-                          fmt::format("neuron '{}' has no input '{}'", m->name, into->name), hint);
-                }
-            } else if (inputs.size() == 1) {
-                out.input = 0;
-            } else if (inputs.empty()) {
-                error(s.range, fmt::format("neuron '{}' has no input for a current", m->name),
-                      "declare one in the neuron, e.g. `input I_stim : pA`");
-            } else {
-                error(s.range,
-                      fmt::format("neuron '{}' has several inputs ({}); say which one", m->name,
-                                  join_names(inputs)),
-                      fmt::format("for example `into {}`", inputs[0]));
+        if (!m || !model_ok_of(out.target)) return nullptr;
+        std::vector<std::string> inputs = m->input_names();
+        const ast::Expr* into = opts[0] ? opts[0]->value.get() : nullptr;
+        if (into && into->kind != ast::ExprKind::Name) {
+            error(into->range, "expected the name of an input");
+        } else if (into) {
+            out.input = m->find_input(into->name);
+            if (out.input < 0) {
+                std::string hint = did_you_mean(into->name, inputs);
+                if (hint.empty())
+                    hint = inputs.empty() ? "it has no inputs"
+                                          : "its inputs are: " + join_names(inputs);
+                error(into->range,
+                      fmt::format("neuron '{}' has no input '{}'", m->name, into->name), hint);
+            }
+        } else if (inputs.size() == 1) {
+            out.input = 0;
+        } else if (inputs.empty()) {
+            error(s.range, fmt::format("neuron '{}' has no input for a current", m->name),
+                  "declare one in the neuron, e.g. `input I_stim : pA`");
+        } else {
+            error(s.range,
+                  fmt::format("neuron '{}' has several inputs ({}); say which one", m->name,
+                              join_names(inputs)),
+                  fmt::format("for example `into {}`", inputs[0]));
+        }
+        return out.input >= 0 ? &m->inputs[size_t(out.input)] : nullptr;
+    }
+
+    /// `start` and `stop` of a generator, into out.
+    void on_window(const ast::Expr* start, const ast::Expr* stop, const ast::Stimulus& s,
+                   ir::Stimulus& out) {
+        if (start)
+            if (auto q = evaluate_as(*start, dims::time, "the start")) out.start_ms = q->value;
+        if (stop)
+            if (auto q = evaluate_as(*stop, dims::time, "the stop")) out.stop_ms = q->value;
+        if (out.stop_ms < out.start_ms)
+            error(stop ? stop->range : s.generator->range,
+                  fmt::format("the stop ({} ms) is before the start ({} ms)",
+                              number_text(out.stop_ms), number_text(out.start_ms)));
+    }
+
+    /// Where element i of a list is written: the element of an array literal, else the list.
+    static SourceRange element_range(const ast::Expr& list, size_t i) {
+        return list.kind == ast::ExprKind::Array && i < list.args.size() ? list.args[i]->range
+                                                                         : list.range;
+    }
+
+    /// The times of a table (`times = [...]`), checked: not negative, strictly increasing.
+    std::optional<std::vector<double>> table_times(const ast::Expr& e) {
+        auto times = evaluate_quantities(e, dims::time, "`times`");
+        if (!times) return std::nullopt;
+        for (size_t i = 0; i < times->size(); ++i) {
+            const double t = (*times)[i];
+            if (t < 0) {
+                error(element_range(e, i),
+                      fmt::format("a time must not be negative, but this one is {} ms",
+                                  number_text(t)));
+                return std::nullopt;
+            }
+            if (i > 0 && !(t > (*times)[i - 1])) {
+                error(element_range(e, i),
+                      fmt::format("the times must increase, but {} ms follows {} ms",
+                                  number_text(t), number_text((*times)[i - 1])),
+                      "each value holds from its time until the next one");
+                return std::nullopt;
             }
         }
+        return times;
+    }
+
+    /// Reports a table whose values and times differ in number.
+    bool same_length(const std::vector<double>& times, const std::vector<double>& values,
+                     const ast::Expr& at, const char* name) {
+        if (times.size() == values.size()) return true;
+        error(at.range,
+              fmt::format("`{}` has {} value{} but `times` has {}", name, values.size(),
+                          values.size() == 1 ? "" : "s", times.size()),
+              fmt::format("give one value of `{}` per time", name));
+        return false;
+    }
+
+    /// A generator of spikes: its arguments, then its options, as they are written.
+    void poisson(const ast::Stimulus& s, ir::Stimulus& out) {
+        poisson_rate(s, out);
+        spike_weight(s, out);
+    }
+
+    void spike_times(const ast::Stimulus& s, ir::Stimulus& out) {
+        spike_times_list(s, out);
+        spike_weight(s, out);
+    }
+
+    void poisson_rate(const ast::Stimulus& s, ir::Stimulus& out) {
+        out.kind = ir::Stimulus::Kind::Poisson;
+        const ast::Expr& gen = *s.generator;
+        auto args = call_arguments(gen, {"rate", "start", "stop", "times", "rates"}, 3);
+        if (!args) return;
+        const auto& a = *args;
+        on_window(a[1], a[2], s, out);
+        if (a[3] || a[4]) {
+            if (a[0]) {
+                error(a[0]->range, "give either a rate or a table of `times` and `rates`, not "
+                                   "both");
+                return;
+            }
+            if (!a[3] || !a[4]) {
+                error(gen.range, "a rate table needs both `times` and `rates`",
+                      "for example `poisson(times = [0 ms, 100 ms], rates = [5 Hz, 20 Hz])`");
+                return;
+            }
+            out.kind = ir::Stimulus::Kind::PoissonTable;
+            auto times = table_times(*a[3]);
+            auto rates = evaluate_quantities(*a[4], dims::rate, "`rates`");
+            if (!times || !rates || !same_length(*times, *rates, *a[4], "rates")) return;
+            for (size_t i = 0; i < rates->size(); ++i) {
+                if ((*rates)[i] < 0) {
+                    error(element_range(*a[4], i),
+                          fmt::format("a rate must not be negative, but the rate from {} ms is "
+                                      "{} Hz",
+                                      number_text((*times)[i]), number_text((*rates)[i] * 1e3)));
+                    return;
+                }
+                out.values.push_back((*rates)[i] * 1e3);
+            }
+            out.times_ms = std::move(*times);
+            return;
+        }
+        if (!a[0]) {
+            error(gen.range, "`poisson` needs a rate: `poisson(rate = 10 Hz)`");
+            return;
+        }
+        auto rate = time_function(*a[0], dims::rate, "a rate");
+        if (!rate) return;
+        if (rate->op == ir::Op::Const) {
+            if (rate->value < 0) {
+                error(a[0]->range, "a rate must not be negative");
+                return;
+            }
+            out.rate_hz = rate->value * 1e3;
+            if (!a[1] && !a[2]) return;
+            // On only within start and stop: a table of one rate.
+            out.kind = ir::Stimulus::Kind::PoissonTable;
+            out.times_ms = {0.0};
+            out.values = {out.rate_hz};
+            return;
+        }
+        out.kind = ir::Stimulus::Kind::PoissonTable;
+        tabulate_rate(*rate, *a[0], out);
+    }
+
+    /// The most time steps a rate that depends on `t` is tabulated over (16 bytes each).
+    static constexpr uint64_t max_tabulated_steps = 10'000'000;
+
+    /// A rate of `t` as a table of its values at the middle of every time step on within
+    /// start and stop: the mean number of spikes of step k, rate((k + 1/2) dt) dt, is the
+    /// midpoint rule for the integral of the rate over the step. Equal neighbours are merged.
+    void tabulate_rate(const ir::Expr& rate, const ast::Expr& at, ir::Stimulus& out) {
+        const double dt = out_.simulation.dt_ms;
+        const auto step_of = [&](double t) {
+            return uint64_t(std::clamp(std::round(t / dt), 0.0, 0x1p62));
+        };
+        const uint64_t steps = step_of(out_.simulation.duration_ms);
+        const uint64_t first = step_of(out.start_ms);
+        const uint64_t last = std::min(steps, step_of(out.stop_ms));
+        if (last > first && last - first > max_tabulated_steps) {
+            error(at.range,
+                  fmt::format("a rate that depends on `t` is tabulated once per time step, and "
+                              "this one is on for {} steps; at most {} are supported",
+                              last - first, max_tabulated_steps),
+                  "give the rate as a table, `poisson(times = [...], rates = [...])`, or use a "
+                  "larger time step");
+            return;
+        }
+        for (uint64_t k = first; k < last; ++k) {
+            const double t = (double(k) + 0.5) * dt;
+            const double hz = ir::evaluate(rate, {{}, {}, std::span<const double>(&t, 1), {}})
+                                  .value_or(std::nan("")) *
+                              1e3;
+            if (!(hz >= 0) || !std::isfinite(hz)) {
+                error(at.range,
+                      fmt::format("the rate is {:g} Hz at t = {:g} ms; it must be a finite rate, "
+                                  "not negative",
+                                  hz, t),
+                      "the rate is evaluated at the middle of every time step");
+                out.times_ms.clear();
+                out.values.clear();
+                return;
+            }
+            if (out.values.empty() || hz != out.values.back()) {
+                out.times_ms.push_back(double(k) * dt);
+                out.values.push_back(hz);
+            }
+        }
+    }
+
+    /// A value that may depend on the time `t` (a rate of a Poisson generator): a constant or
+    /// an expression of `t`; null after reporting.
+    ir::ExprPtr time_function(const ast::Expr& e, const Dimension& want, const std::string& what) {
+        if (is_distribution(e)) {
+            error(e.range,
+                  fmt::format("`{}(...)` is not allowed here: this value is one number", e.name),
+                  "only a population's state variables and a projection's weight and delay can "
+                  "be drawn from a distribution");
+            return nullptr;
+        }
+        std::vector<Problem> problems;
+        NetworkScope network(*this);
+        TimeScope scope(network);
+        auto r = ExprBuilder(scope, problems).build(e);
+        for (const auto& p : problems)
+            error(p.at, p.message, p.hint);
+        if (!r) return nullptr;
+        if (r->dim != want) {
+            error(e.range,
+                  fmt::format("dimension mismatch: {} is {}, but this value is {}", what,
+                              dimension_text(want), dimension_text(r->dim)),
+                  literal_hint(e, want));
+            return nullptr;
+        }
+        return r;
+    }
+
+    void spike_times_list(const ast::Stimulus& s, ir::Stimulus& out) {
+        out.kind = ir::Stimulus::Kind::SpikeTimes;
+        auto args = call_arguments(*s.generator, {"times"});
+        if (!args) return;
+        const ast::Expr* list = (*args)[0];
+        if (!list) {
+            error(s.generator->range,
+                  "`spike_times` needs the times: `spike_times([10 ms, 20 ms])`");
+            return;
+        }
+        auto times = evaluate_quantities(*list, dims::time, "the spike times");
+        if (!times) return;
+        const double dt = out_.simulation.dt_ms;
+        for (size_t i = 0; i < times->size(); ++i) {
+            const double t = (*times)[i];
+            if (t < 0) {
+                error(element_range(*list, i),
+                      fmt::format("a spike time must not be negative, but this one is {} ms",
+                                  number_text(t)));
+                return;
+            }
+            if (std::round(t / dt) < 1) {
+                error(element_range(*list, i),
+                      fmt::format("spike time {} ms is before the end of the first time step "
+                                  "(dt = {} ms)",
+                                  number_text(t), number_text(dt)),
+                      "a spike arrives at the earliest at t = dt: times are rounded to the "
+                      "nearest step");
+                return;
+            }
+            if (i > 0 && t < (*times)[i - 1]) {
+                error(element_range(*list, i),
+                      fmt::format("spike times must be in order, but {} ms follows {} ms",
+                                  number_text(t), number_text((*times)[i - 1])),
+                      "sort them (a time given twice is two spikes)");
+                return;
+            }
+        }
+        const double end = out_.simulation.duration_ms;
+        if (!times->empty() && std::round(times->back() / dt) > std::round(end / dt))
+            warning(element_range(*list, times->size() - 1),
+                    fmt::format("spike time {} ms is after the end of the simulation "
+                                "({} ms); the spikes after it are never delivered",
+                                number_text(times->back()), number_text(end)));
+        out.times_ms = std::move(*times);
+    }
+
+    void dc(const ast::Stimulus& s, ir::Stimulus& out) {
+        out.kind = ir::Stimulus::Kind::DC;
+        const ir::InputVar* in = current_input(s, out);
         auto args = call_arguments(*s.generator, {"amplitude", "start", "stop"});
         if (!args) return;
         const auto& a = *args;
         if (!a[0]) {
             error(s.generator->range, "`dc` needs an amplitude: `dc(amplitude = 100 pA)`");
-        } else if (known && out.input >= 0) {
-            const auto& in = m->inputs[size_t(out.input)];
-            if (auto q = evaluate_as(*a[0], in.dim, fmt::format("input '{}'", in.name)))
+        } else if (in) {
+            if (auto q = evaluate_as(*a[0], in->dim, fmt::format("input '{}'", in->name)))
                 out.amplitude = q->value;
         } else {
             evaluate(*a[0]);
         }
-        if (a[1])
-            if (auto q = evaluate_as(*a[1], dims::time, "the start")) out.start_ms = q->value;
+        on_window(a[1], a[2], s, out);
+    }
+
+    void step_current(const ast::Stimulus& s, ir::Stimulus& out) {
+        out.kind = ir::Stimulus::Kind::StepCurrent;
+        const ir::InputVar* in = current_input(s, out);
+        auto args = call_arguments(*s.generator, {"times", "amplitudes", "start", "stop"}, 2);
+        if (!args) return;
+        const auto& a = *args;
+        on_window(a[2], a[3], s, out);
+        if (!a[0] || !a[1]) {
+            error(s.generator->range, "`step_current` needs `times` and `amplitudes`",
+                  "for example `step_current(times = [0 ms, 100 ms], amplitudes = [50 pA, 0 pA])`");
+            return;
+        }
+        auto times = table_times(*a[0]);
+        if (!in) return;
+        auto amplitudes = evaluate_quantities(
+            *a[1], in->dim, fmt::format("the amplitudes of input '{}'", in->name));
+        if (!times || !amplitudes || !same_length(*times, *amplitudes, *a[1], "amplitudes")) return;
+        out.times_ms = std::move(*times);
+        out.values = std::move(*amplitudes);
+    }
+
+    void noise_current(const ast::Stimulus& s, ir::Stimulus& out) {
+        out.kind = ir::Stimulus::Kind::NoiseCurrent;
+        const ir::InputVar* in = current_input(s, out);
+        auto args = call_arguments(*s.generator, {"mean", "std", "dt", "start", "stop"}, 3);
+        if (!args) return;
+        const auto& a = *args;
+        on_window(a[3], a[4], s, out);
+        const double dt = out_.simulation.dt_ms;
+        out.interval_ms = dt;
         if (a[2])
-            if (auto q = evaluate_as(*a[2], dims::time, "the stop")) out.stop_ms = q->value;
-        if (out.stop_ms < out.start_ms)
-            error(a[2] ? a[2]->range : s.generator->range,
-                  fmt::format("the stop ({} ms) is before the start ({} ms)",
-                              number_text(out.stop_ms), number_text(out.start_ms)));
+            if (auto q = evaluate_as(*a[2], dims::time, "the interval `dt`")) {
+                const double steps = std::round(q->value / dt);
+                if (!(steps >= 1) || std::abs(steps * dt - q->value) > 1e-9 * q->value)
+                    error(a[2]->range,
+                          fmt::format("the noise interval {} ms is not a whole number of time "
+                                      "steps (dt = {} ms)",
+                                      number_text(q->value), number_text(dt)),
+                          "a new value is drawn at the start of a step; use a multiple of dt");
+                else
+                    out.interval_ms = q->value;
+            }
+        if (!a[1]) {
+            error(s.generator->range, "`noise_current` needs a standard deviation",
+                  "for example `noise_current(mean = 0 pA, std = 50 pA)`");
+            return;
+        }
+        if (!in) return;
+        const std::string what = fmt::format("input '{}'", in->name);
+        if (a[0])
+            if (auto q = evaluate_as(*a[0], in->dim, what)) out.amplitude = q->value;
+        if (auto q = evaluate_as(*a[1], in->dim, what)) {
+            if (q->value < 0)
+                error(a[1]->range, "a standard deviation must not be negative");
+            else
+                out.std_dev = q->value;
+        }
     }
 
     // ---- recording -----------------------------------------------------------------------

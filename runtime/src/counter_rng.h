@@ -26,7 +26,9 @@ enum class RngPurpose : uint32_t {
     SynapseState = 6, ///< stream = (projection << 32) | state variable, element = target
                       ///< neuron, sub = synapse of target
     Position = 7,     ///< stream = population, element = neuron
-    Test = 0xffff,    ///< for tests and tools
+    InhomogeneousPoisson = 8, ///< stream = rate-table source, element = neuron, sub = step
+    NoiseCurrent = 9,         ///< stream = noise source, element = neuron, sub = interval
+    Test = 0xffff,            ///< for tests and tools
 };
 
 /// Largest element id and sub-index a counter can hold (48 bits each).

@@ -14,6 +14,7 @@
 #include "ring_buffer.h"
 #include "spike_delivery.h"
 #include "spike_recorder.h"
+#include "stimulus_schedules.h"
 
 #include <algorithm>
 #include <cmath>
@@ -45,6 +46,7 @@ struct Population {
     std::vector<RingBuffer> receptors;                ///< one per receptor port, after build
     std::vector<std::vector<DcWindow>> dc;            ///< per input
     std::vector<std::vector<char>> dc_on;             ///< per input: which windows are on now
+    std::vector<std::vector<uint32_t>> noise;         ///< per input: its noise sources
     std::vector<uint32_t> outgoing;                   ///< projections from this population
     std::vector<uint32_t> incoming_post;              ///< plastic projections with `on post`
     std::vector<Point> points; ///< where its neurons are (empty without positions), after build
@@ -70,6 +72,50 @@ struct Projection {
 struct PoissonSource {
     PoissonSpec spec;
     std::optional<PoissonSampler> sampler; ///< after build (the mean depends on dt)
+};
+
+struct SpikeTimesSource {
+    SpikeTimesSpec spec;
+    std::vector<SpikeSlot> slots; ///< after build
+    size_t next = 0;              ///< the first slot not yet delivered
+};
+
+struct InhomogeneousPoissonSource {
+    InhomogeneousPoissonSpec spec;
+    std::vector<StepWindow> rates;         ///< after build: rate in Hz per window of steps
+    size_t window = 0;                     ///< the first window not yet over
+    std::optional<PoissonSampler> sampler; ///< for the rate of the current window
+};
+
+/// A noise source's per-neuron values of the interval drawn last, for the neurons
+/// neurons_first <= i < neurons_first + neurons_count of its target.
+struct NoiseSource {
+    NoiseCurrentSpec spec;
+    uint64_t first = 0, last = 0, interval_steps = 1; ///< after build: on in [first, last)
+    uint64_t neurons_first = 0, neurons_count = 0;    ///< after build
+    std::vector<double> values;                       ///< one per neuron of the range
+    bool on = false;
+    uint64_t interval = 0; ///< of `values`, while on
+
+    /// Brings `values` to step k; true if what the source adds has changed. Draws are keyed
+    /// by the neuron's index in its population.
+    bool update(uint64_t k, const RngKey& key) {
+        if (k < first || k >= last) {
+            const bool was_on = on;
+            on = false;
+            return was_on;
+        }
+        const uint64_t j = (k - first) / interval_steps;
+        if (on && j == interval) return false;
+        values.resize(neurons_count);
+        for (uint64_t i = 0; i < neurons_count; ++i) {
+            CounterRng rng(key, neurons_first + i, j);
+            values[i] = spec.mean + spec.std * rng.normal();
+        }
+        on = true;
+        interval = j;
+        return true;
+    }
 };
 
 void check_distribution(const Distribution& d, const std::string& what) {
@@ -159,15 +205,6 @@ void check_range(const NeuronRange& r, const Pop& p, const char* what) {
                                 r.first, r.first, r.count, p.spec.name, n));
 }
 
-/// Model time to a step index, rounded to the nearest step (so a time within dt/2 of a step
-/// boundary counts as that boundary), clamped to [0, 2^63].
-uint64_t step_index(double t_ms, double dt_ms) {
-    const double x = std::round(t_ms / dt_ms);
-    if (!(x > 0.0)) return 0;
-    if (x >= 0x1p63) return uint64_t{1} << 63;
-    return uint64_t(x);
-}
-
 } // namespace
 
 double normal_share_within_bounds(const Distribution& d) {
@@ -182,6 +219,10 @@ struct Simulation::Impl {
     std::vector<Projection> projections;
     std::vector<PoissonSource> poisson;
     std::vector<DcSpec> dc;
+    std::vector<SpikeTimesSource> spike_times;
+    std::vector<StepCurrentSpec> step_currents;
+    std::vector<InhomogeneousPoissonSource> inhomogeneous_poisson;
+    std::vector<NoiseSource> noise;
     bool built = false;
     uint64_t step = 0; ///< steps done
 
@@ -419,11 +460,14 @@ void Simulation::Impl::check_finite(double from_ms) const {
 void Simulation::Impl::do_step() {
     const uint64_t k = step;
 
-    // 1. Continuous inputs: the sum of the DC sources that are on in this step.
+    // 1. Continuous inputs: the sum of the DC sources (and steps of step currents) that are
+    // on in this step, plus each neuron's value of the noise sources; the arrays are
+    // rewritten only when that changes.
     for (auto& pp : pops) {
         Population& p = *pp;
         for (size_t j = 0; j < p.input.size(); ++j) {
-            // The input arrays change only when a window opens or closes.
+            // The input arrays change only when a window opens or closes or a noise source
+            // draws anew.
             std::vector<char>& on = p.dc_on[j];
             bool changed = on.size() != p.dc[j].size();
             on.resize(p.dc[j].size());
@@ -432,6 +476,8 @@ void Simulation::Impl::do_step() {
                 changed = changed || now != on[w];
                 on[w] = now;
             }
+            for (uint32_t s : p.noise[j])
+                changed |= noise[s].update(k, RngKey(config.seed, RngPurpose::NoiseCurrent, s));
             if (!changed) continue;
             std::fill(p.input[j].begin(), p.input[j].end(), 0.0);
             for (size_t w = 0; w < on.size(); ++w) {
@@ -439,6 +485,12 @@ void Simulation::Impl::do_step() {
                 const DcWindow& win = p.dc[j][w];
                 for (uint64_t i = win.first; i < win.first + win.count; ++i)
                     p.input[j][i] += win.amplitude;
+            }
+            for (uint32_t s : p.noise[j]) {
+                const NoiseSource& src = noise[s];
+                if (!src.on) continue;
+                for (uint64_t i = 0; i < src.values.size(); ++i)
+                    p.input[j][src.neurons_first + i] += src.values[i];
             }
         }
     }
@@ -458,6 +510,42 @@ void Simulation::Impl::do_step() {
         for (uint64_t i = first; i < end; ++i) {
             CounterRng rng(key, i, k);
             slot[i] += double(sampler(rng)) * weight;
+        }
+    }
+
+    // Spike-time sources: every neuron of the target range gets the spikes due in this step.
+    for (SpikeTimesSource& src : spike_times) {
+        if (src.next == src.slots.size() || src.slots[src.next].slot != k) continue;
+        Population& p = *pops[src.spec.target];
+        RingBuffer& ring = p.receptors[src.spec.receptor];
+        double* slot = ring.slot(ring.slot_of(k));
+        const double add = double(src.slots[src.next].count) * src.spec.weight;
+        const uint64_t first = src.spec.target_neurons.first;
+        const uint64_t end = first + src.spec.target_neurons.count_in(p.size());
+        for (uint64_t i = first; i < end; ++i)
+            slot[i] += add;
+        ++src.next;
+    }
+
+    // Poisson sources with a rate table: the sampler follows the window of this step.
+    for (uint32_t s = 0; s < inhomogeneous_poisson.size(); ++s) {
+        InhomogeneousPoissonSource& src = inhomogeneous_poisson[s];
+        while (src.window < src.rates.size() && src.rates[src.window].last <= k)
+            ++src.window;
+        if (src.window == src.rates.size() || src.rates[src.window].first > k) continue;
+        const double mean = src.rates[src.window].value * config.dt_ms * 1e-3;
+        if (mean <= 0.0) continue;
+        if (!src.sampler || src.sampler->mean() != mean) src.sampler.emplace(mean);
+        Population& p = *pops[src.spec.target];
+        RingBuffer& ring = p.receptors[src.spec.receptor];
+        double* slot = ring.slot(ring.slot_of(k));
+        const double weight = src.spec.weight;
+        const RngKey key(config.seed, RngPurpose::InhomogeneousPoisson, s);
+        const uint64_t first = src.spec.target_neurons.first;
+        const uint64_t end = first + src.spec.target_neurons.count_in(p.size());
+        for (uint64_t i = first; i < end; ++i) {
+            CounterRng rng(key, i, k);
+            slot[i] += double((*src.sampler)(rng)) * weight;
         }
     }
 
@@ -548,6 +636,7 @@ PopulationId Simulation::add_population(PopulationSpec spec) {
     p->initial.resize(spec.state_names.size());
     p->dc.resize(spec.input_names.size());
     p->dc_on.assign(spec.input_names.size(), {});
+    p->noise.resize(spec.input_names.size());
     p->state_ptrs.resize(spec.state_names.size(), nullptr);
     p->input_ptrs.resize(spec.input_names.size(), nullptr);
     p->receptor_ptrs.resize(spec.receptor_names.size(), nullptr);
@@ -647,6 +736,80 @@ void Simulation::add_dc(const DcSpec& spec) {
                                 target.spec.name));
     check_range(spec.target_neurons, target, "add_dc");
     impl_->dc.push_back(spec);
+}
+
+namespace {
+
+std::string receptor_check(const PopulationSpec& target, uint32_t receptor, double weight) {
+    if (receptor >= target.receptor_names.size())
+        return fmt::format("receptor index {} out of range ({} receptors)", receptor,
+                           target.receptor_names.size());
+    if (!std::isfinite(weight)) return fmt::format("weight {} must be finite", weight);
+    return {};
+}
+
+} // namespace
+
+void Simulation::add_spike_times(const SpikeTimesSpec& spec) {
+    impl_->require_unbuilt("add_spike_times");
+    const Population& target = impl_->pop(spec.target, "add_spike_times");
+    const std::string what = fmt::format("spike times into '{}'", target.spec.name);
+    if (auto bad = receptor_check(target.spec, spec.receptor, spec.weight); !bad.empty())
+        throw Error(what + ": " + bad);
+    spike_slots(spec.times_ms, impl_->config.dt_ms, what); // checks the times now
+    check_range(spec.target_neurons, target, "add_spike_times");
+    impl_->spike_times.push_back({spec, {}, 0});
+}
+
+void Simulation::add_step_current(const StepCurrentSpec& spec) {
+    impl_->require_unbuilt("add_step_current");
+    const Population& target = impl_->pop(spec.target, "add_step_current");
+    const std::string what = fmt::format("step current into '{}'", target.spec.name);
+    if (spec.input >= target.spec.input_names.size())
+        throw Error(fmt::format("{}: input index {} out of range ({} inputs)", what, spec.input,
+                                target.spec.input_names.size()));
+    piecewise_windows(spec.times_ms, spec.amplitudes, spec.start_ms, spec.stop_ms,
+                      impl_->config.dt_ms, what);
+    check_range(spec.target_neurons, target, "add_step_current");
+    impl_->step_currents.push_back(spec);
+}
+
+void Simulation::add_inhomogeneous_poisson(const InhomogeneousPoissonSpec& spec) {
+    impl_->require_unbuilt("add_inhomogeneous_poisson");
+    const Population& target = impl_->pop(spec.target, "add_inhomogeneous_poisson");
+    const std::string what =
+        fmt::format("Poisson source with a rate table on '{}'", target.spec.name);
+    if (auto bad = receptor_check(target.spec, spec.receptor, spec.weight); !bad.empty())
+        throw Error(what + ": " + bad);
+    piecewise_windows(spec.times_ms, spec.rates_hz, spec.start_ms, spec.stop_ms,
+                      impl_->config.dt_ms, what);
+    for (size_t i = 0; i < spec.rates_hz.size(); ++i)
+        if (spec.rates_hz[i] < 0.0)
+            throw Error(fmt::format("{}: rate {} Hz from {} ms must be >= 0", what,
+                                    spec.rates_hz[i], spec.times_ms[i]));
+    check_range(spec.target_neurons, target, "add_inhomogeneous_poisson");
+    impl_->inhomogeneous_poisson.push_back({spec, {}, 0, std::nullopt});
+}
+
+void Simulation::add_noise_current(const NoiseCurrentSpec& spec) {
+    impl_->require_unbuilt("add_noise_current");
+    const Population& target = impl_->pop(spec.target, "add_noise_current");
+    const std::string what = fmt::format("noise current into '{}'", target.spec.name);
+    if (spec.input >= target.spec.input_names.size())
+        throw Error(fmt::format("{}: input index {} out of range ({} inputs)", what, spec.input,
+                                target.spec.input_names.size()));
+    if (!std::isfinite(spec.mean) || !std::isfinite(spec.std) || spec.std < 0.0)
+        throw Error(fmt::format("{}: mean {} and standard deviation {} must be finite, the "
+                                "deviation not negative",
+                                what, spec.mean, spec.std));
+    if (std::isnan(spec.start_ms) || std::isnan(spec.stop_ms) || spec.stop_ms < spec.start_ms)
+        throw Error(
+            fmt::format("{}: start {} ms and stop {} ms", what, spec.start_ms, spec.stop_ms));
+    whole_steps(spec.interval_ms, impl_->config.dt_ms, what);
+    check_range(spec.target_neurons, target, "add_noise_current");
+    NoiseSource source;
+    source.spec = spec;
+    impl_->noise.push_back(std::move(source));
 }
 
 void Simulation::record_spikes(PopulationId pop, NeuronRange neurons) {
@@ -812,6 +975,29 @@ void Simulation::build() {
 
     for (PoissonSource& src : m.poisson)
         src.sampler.emplace(src.spec.rate_hz * dt * 1e-3);
+
+    for (SpikeTimesSource& src : m.spike_times)
+        src.slots = spike_slots(src.spec.times_ms, dt, "spike times");
+    for (const StepCurrentSpec& c : m.step_currents) {
+        Population& p = *m.pops[c.target];
+        for (const StepWindow& w :
+             piecewise_windows(c.times_ms, c.amplitudes, c.start_ms, c.stop_ms, dt, "step current"))
+            p.dc[c.input].push_back({w.first, w.last, w.value, c.target_neurons.first,
+                                     c.target_neurons.count_in(p.size())});
+    }
+    for (InhomogeneousPoissonSource& src : m.inhomogeneous_poisson)
+        src.rates = piecewise_windows(src.spec.times_ms, src.spec.rates_hz, src.spec.start_ms,
+                                      src.spec.stop_ms, dt, "Poisson rate table");
+    for (uint32_t s = 0; s < m.noise.size(); ++s) {
+        NoiseSource& src = m.noise[s];
+        src.first = step_index(src.spec.start_ms, dt);
+        src.last = step_index(src.spec.stop_ms, dt);
+        src.interval_steps = whole_steps(src.spec.interval_ms, dt, "noise current");
+        Population& p = *m.pops[src.spec.target];
+        src.neurons_first = src.spec.target_neurons.first;
+        src.neurons_count = src.spec.target_neurons.count_in(p.size());
+        p.noise[src.spec.input].push_back(s);
+    }
 
     m.built = true;
 }

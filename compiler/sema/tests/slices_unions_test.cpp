@@ -92,6 +92,65 @@ TEST(SlicesUnions, StimuliAndSpikeRecordersOfSlicesAndUnions) {
     EXPECT_EQ(range(rec[1].neurons), "all");
 }
 
+TEST(SlicesUnions, EveryGeneratorTakesSlicesAndUnions) {
+    Sema s;
+    auto p = s.analyse(
+        net(R"(    stimulate E[0:10] + I with spike_times([5 ms, 7 ms]) weight 1 pA receptor exc
+    stimulate E[20:30] with step_current(times = [0 ms, 5 ms], amplitudes = [10 pA, 0 pA])
+    stimulate I[0:5] + E with poisson(times = [0 ms, 5 ms], rates = [5 Hz, 10 Hz]) weight 1 pA receptor exc
+    stimulate E[70:80] + I[10:20] with noise_current(std = 5 pA)
+    stimulate I[2:4] with poisson(rate = 10 Hz + 1 Hz * t / 1 ms, stop = 2 ms) weight 1 pA receptor exc
+    simulate { dt = 0.1 ms; duration = 10 ms })"),
+        iaf);
+    ASSERT_TRUE(p) << s.text();
+    const auto& st = p->network->stimuli;
+    using K = ir::Stimulus::Kind;
+    ASSERT_EQ(st.size(), 8u);
+    EXPECT_EQ(st[0].kind, K::SpikeTimes);
+    EXPECT_EQ(st[0].target, 0);
+    EXPECT_EQ(range(st[0].target_neurons), "0+10");
+    EXPECT_EQ(st[1].kind, K::SpikeTimes);
+    EXPECT_EQ(st[1].target, 1);
+    EXPECT_EQ(range(st[1].target_neurons), "all");
+    EXPECT_EQ(st[1].times_ms, (std::vector<double>{5, 7}));
+    EXPECT_DOUBLE_EQ(st[1].weight, 1);
+    EXPECT_EQ(st[2].kind, K::StepCurrent);
+    EXPECT_EQ(range(st[2].target_neurons), "20+10");
+    EXPECT_EQ(st[2].values, (std::vector<double>{10, 0}));
+    EXPECT_EQ(st[3].kind, K::PoissonTable);
+    EXPECT_EQ(st[3].target, 1);
+    EXPECT_EQ(range(st[3].target_neurons), "0+5");
+    EXPECT_EQ(st[4].kind, K::PoissonTable);
+    EXPECT_EQ(st[4].target, 0);
+    EXPECT_EQ(range(st[4].target_neurons), "all");
+    EXPECT_EQ(st[4].values, (std::vector<double>{5, 10}));
+    EXPECT_EQ(st[5].kind, K::NoiseCurrent);
+    EXPECT_EQ(range(st[5].target_neurons), "70+10");
+    EXPECT_EQ(st[6].kind, K::NoiseCurrent);
+    EXPECT_EQ(st[6].target, 1);
+    EXPECT_EQ(range(st[6].target_neurons), "10+10");
+    EXPECT_DOUBLE_EQ(st[6].std_dev, 5);
+    EXPECT_EQ(st[7].kind, K::PoissonTable);
+    EXPECT_EQ(range(st[7].target_neurons), "2+2");
+    EXPECT_EQ(st[7].times_ms.size(), 20u); // tabulated per step up to the stop
+}
+
+TEST(SlicesUnions, AnErrorInAGeneratorOfAUnionIsReportedOnce) {
+    Sema s;
+    EXPECT_FALSE(s.analyse(
+        net("    stimulate E[0:10] + I with spike_times([5 ms, 2 ms]) weight 1 pA receptor exc\n"
+            "    stimulate E + I with spike_times([50 ms]) weight 1 pA receptor exc\n"
+            "    simulate { dt = 0.1 ms; duration = 10 ms }"),
+        iaf));
+    const std::string text = s.text();
+    const std::string error = "error: spike times must be in order, but 2 ms follows 5 ms";
+    EXPECT_TRUE(contains(text, error)) << text;
+    EXPECT_EQ(text.find(error), text.rfind(error)) << text;
+    const std::string warning = "warning: spike time 50 ms is after the end of the simulation";
+    EXPECT_TRUE(contains(text, warning)) << text;
+    EXPECT_EQ(text.find(warning), text.rfind(warning)) << text;
+}
+
 TEST(SlicesUnions, PopulationNamesFromATableWithSlices) {
     Sema s;
     auto p = s.analyse(net(R"(    let names = ["E", "I"]

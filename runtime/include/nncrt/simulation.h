@@ -232,6 +232,64 @@ struct DcSpec {
     NeuronRange target_neurons = {};
 };
 
+/// Spikes at given times into every neuron of a population, or of a range of it (NEST
+/// spike_generator, PyNN SpikeSourceArray), without delay: a spike at time t arrives at t rounded
+/// to the nearest step, in the slot of the step that ends then, so the state at that time shows its
+/// effect (as it would for a projection's spike arriving then). Times must be finite, in
+/// non-decreasing order and round to at least one step; a time given twice is two spikes.
+struct SpikeTimesSpec {
+    PopulationId target = 0;
+    std::vector<double> times_ms;
+    double weight = 0.0;
+    uint32_t receptor = 0;
+    NeuronRange target_neurons = {};
+};
+
+/// A piecewise-constant current (NEST step_current_generator): amplitudes[i] from times[i]
+/// until times[i + 1], the last one for ever, nothing before times[0]; all only while
+/// start <= t < stop. Times are rounded to whole steps as a DC source's start and stop are,
+/// and must increase strictly; an amplitude whose window rounds to no step is never on.
+struct StepCurrentSpec {
+    PopulationId target = 0;
+    uint32_t input = 0;
+    std::vector<double> times_ms;
+    std::vector<double> amplitudes;
+    double start_ms = 0.0;
+    double stop_ms = 1e300;
+    NeuronRange target_neurons = {};
+};
+
+/// Independent Poisson trains, one per target neuron, whose rate changes with time (NEST
+/// inhomogeneous_poisson_generator): rates_hz[i] for the spikes arriving after times_ms[i]
+/// and up to times_ms[i + 1] (the last for ever), none before times_ms[0], and none outside
+/// start < t <= stop. Times are rounded to whole steps and must increase strictly. Draws are
+/// keyed by (seed, source, neuron, step), as those of a PoissonSpec.
+struct InhomogeneousPoissonSpec {
+    PopulationId target = 0;
+    std::vector<double> times_ms;
+    std::vector<double> rates_hz;
+    double weight = 0.0;
+    uint32_t receptor = 0;
+    double start_ms = 0.0;
+    double stop_ms = 1e300;
+    NeuronRange target_neurons = {};
+};
+
+/// A Gaussian white-noise current (NEST noise_generator): every interval_ms from start_ms,
+/// each neuron gets a new independent value mean + std * N(0, 1), held until the next,
+/// while start <= t < stop. interval_ms must be a whole number of steps. Draws are keyed by
+/// (seed, source, neuron, interval).
+struct NoiseCurrentSpec {
+    PopulationId target = 0;
+    uint32_t input = 0;
+    double mean = 0.0;
+    double std = 0.0;
+    double interval_ms = 0.0;
+    double start_ms = 0.0;
+    double stop_ms = 1e300;
+    NeuronRange target_neurons = {};
+};
+
 struct SimulationConfig {
     double dt_ms = 0.1;
     uint64_t seed = 1;
@@ -308,6 +366,10 @@ public:
     ProjectionId add_projection(const ProjectionSpec& spec);
     void add_poisson(const PoissonSpec& spec);
     void add_dc(const DcSpec& spec);
+    void add_spike_times(const SpikeTimesSpec& spec);
+    void add_step_current(const StepCurrentSpec& spec);
+    void add_inhomogeneous_poisson(const InhomogeneousPoissonSpec& spec);
+    void add_noise_current(const NoiseCurrentSpec& spec);
     /// Records the spikes of the neurons in `neurons` (all by default); a population has one
     /// range of recorded neurons, the last one given.
     void record_spikes(PopulationId pop, NeuronRange neurons = {});
