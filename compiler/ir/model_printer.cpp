@@ -95,6 +95,8 @@ std::string connector_text(const Connector& c) {
         return fmt::format("distance_probability({}, autapses = {})",
                            pair_text(c.probability_of_pair), c.allow_autapses);
     case Connector::Kind::List:
+        if (c.list && c.list->path.empty())
+            return fmt::format("from_list ({} synapses)", c.list->sources.size());
         return fmt::format("from_csv(\"{}\") ({} synapses)", c.list ? c.list->path : "",
                            c.list ? c.list->sources.size() : 0);
     }

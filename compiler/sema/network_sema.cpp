@@ -98,11 +98,13 @@ bool is_whole(double v) {
 const std::vector<std::string> projection_settings = {"connect", "weight", "delay", "receptor",
                                                       "synapse"};
 const std::vector<std::string> connection_rules = {
-    "all_to_all",      "one_to_one",         "fixed_probability",    "fixed_indegree",
-    "fixed_outdegree", "fixed_total_number", "distance_probability", "from_csv"};
+    "all_to_all",           "one_to_one",      "fixed_probability",
+    "fixed_indegree",       "fixed_outdegree", "fixed_total_number",
+    "distance_probability", "from_csv",        "from_list"};
 const char* const connection_rule_list =
     "all_to_all(), one_to_one(), fixed_probability(p), fixed_indegree(k), fixed_outdegree(k), "
-    "fixed_total_number(n), distance_probability(p), from_csv(\"FILE\")";
+    "fixed_total_number(n), distance_probability(p), from_csv(\"FILE\"), "
+    "from_list(sources = [...], targets = [...])";
 const std::vector<std::string> position_layouts = {"grid", "random_box", "cortical_depth"};
 const std::vector<std::string> generators = {"poisson", "spike_times", "dc", "step_current",
                                              "noise_current"};
@@ -1296,6 +1298,9 @@ private:
             names = {"file"};
             needs = "file";
             example = "\"conn.csv\"";
+        } else if (e.name == "from_list") {
+            c.kind = K::List;
+            names = {"sources", "targets", "weights", "delays"};
         } else {
             std::string hint = did_you_mean(e.name, connection_rules);
             if (hint.empty()) hint = std::string("the rules are: ") + connection_rule_list;
@@ -1325,7 +1330,7 @@ private:
                   fmt::format("`{}` needs its {}: `{}({})`", e.name, needs, e.name, example));
             ok = false;
         }
-        for (size_t i = 1; i < names.size(); ++i) {
+        for (size_t i = 1; i < names.size() && e.name != "from_list"; ++i) {
             if (!(*args)[i]) continue;
             auto f = flag(*(*args)[i], names[i]);
             if (!f)
@@ -1335,7 +1340,15 @@ private:
             else
                 c.allow_multapses = *f;
         }
-        if (!positional && !names.empty() && (*args)[0]) { // all_to_all, one_to_one
+        if (e.name == "from_list") {
+            if (!(*args)[0] || !(*args)[1]) {
+                error(e.range, "`from_list` needs the sources and the targets",
+                      "for example `from_list(sources = [0, 1], targets = [2, 2])`, and "
+                      "optionally `weights = [...]` and `delays = [...]`");
+                return std::nullopt;
+            }
+            pending_list_ = &e;
+        } else if (!positional && !names.empty() && (*args)[0]) { // all_to_all, one_to_one
             auto f = flag(*(*args)[0], names[0]);
             if (!f)
                 ok = false;
@@ -1413,7 +1426,7 @@ private:
                   fmt::format("`{}` needs {} on each side, not `{}` -> `{}`", e.name,
                               c.kind == K::List ? "a whole population" : "one population",
                               src->name, tgt->name),
-                  c.kind == K::List ? "the file's indices are those of the whole populations"
+                  c.kind == K::List ? "a list's indices are those of the whole populations"
                                     : "write one projection per population");
             return std::nullopt;
         }
@@ -1575,6 +1588,63 @@ private:
                                         sources_, diags_);
         if (!list) return false;
         out.connector.list = std::make_shared<const ir::ConnectionList>(std::move(*list));
+        return true;
+    }
+
+    /// The synapses of a `from_list(sources = [...], targets = [...], weights, delays)`
+    /// projection, once its receptor (the weight's dimension) is known.
+    bool inline_list(ir::Projection& out, const ast::Expr& call, const Dimension& weight_dim) {
+        auto args = call_arguments(call, {"sources", "targets", "weights", "delays"});
+        if (!args) return false;
+        const auto& a = *args;
+        const auto& src = out_.populations[size_t(out.source)];
+        const auto& tgt = out_.populations[size_t(out.target)];
+        ir::ConnectionList list;
+        const auto indices = [&](const ast::Expr& e, const ir::Population& pop,
+                                 std::vector<uint32_t>& into) {
+            auto v = evaluate_quantities(e, Dimension::none(), "a list of neuron indices");
+            if (!v) return false;
+            for (size_t i = 0; i < v->size(); ++i) {
+                const double x = (*v)[i];
+                if (!is_whole(x) || x < 0 || x >= double(pop.size)) {
+                    error(element_range(e, i),
+                          fmt::format("{} is not a neuron of population '{}', which has {} neurons",
+                                      number_text(x), pop.name, pop.size),
+                          "indices count from 0");
+                    return false;
+                }
+                into.push_back(uint32_t(x));
+            }
+            return true;
+        };
+        if (!indices(*a[0], src, list.sources) || !indices(*a[1], tgt, list.targets)) return false;
+        const auto same_length = [&](size_t n, const ast::Expr& e, const char* what) {
+            if (n == list.sources.size()) return true;
+            error(e.range, fmt::format("{} {} given for {} sources; each synapse needs one", n,
+                                       what, list.sources.size()));
+            return false;
+        };
+        if (!same_length(list.targets.size(), *a[1], "targets")) return false;
+        if (a[2]) {
+            auto w = evaluate_quantities(*a[2], weight_dim, "the weights of the list");
+            if (!w || !same_length(w->size(), *a[2], "weights")) return false;
+            list.weights = std::move(*w);
+        }
+        if (a[3]) {
+            auto d = evaluate_quantities(*a[3], dims::time, "the delays of the list");
+            if (!d || !same_length(d->size(), *a[3], "delays")) return false;
+            const double dt = out_.simulation.dt_ms;
+            for (size_t i = 0; i < d->size(); ++i)
+                if ((*d)[i] < dt * (1 - 1e-12)) {
+                    error(element_range(*a[3], i),
+                          fmt::format("delay {} ms is shorter than the time step {} ms",
+                                      number_text((*d)[i]), number_text(dt)),
+                          "a spike needs at least one time step to arrive");
+                    return false;
+                }
+            list.delays_ms = std::move(*d);
+        }
+        out.connector.list = std::make_shared<const ir::ConnectionList>(std::move(list));
         return true;
     }
 
@@ -1813,6 +1883,7 @@ private:
         else
             delay_setting(delay, out, source_pop, target_pop);
         pending_csv_ = nullptr;
+        pending_list_ = nullptr;
         if (!sources || !targets || !connector_ok) return;
         auto pairs = split(out.connector, *sources, *targets, p);
         if (!pairs) return;
@@ -1830,8 +1901,12 @@ private:
     /// An error for a setting that the file of a `from_csv` projection gives too.
     void from_file(const ast::Binding* b, const char* what, const ir::ConnectionList& list) {
         error(b->value->range,
-              fmt::format("the {}s of this projection come from the file '{}'", what, list.path),
-              fmt::format("remove `{} = ...`, or the {} column of the file", what, what));
+              list.path.empty() ? fmt::format("the {}s of this projection come from its list", what)
+                                : fmt::format("the {}s of this projection come from the file '{}'",
+                                              what, list.path),
+              list.path.empty()
+                  ? fmt::format("remove `{} = ...`, or the {}s of the list", what, what)
+                  : fmt::format("remove `{} = ...`, or the {} column of the file", what, what));
     }
 
     /// The receptor, weight and synapse model of a projection into population `out.target`
@@ -1843,9 +1918,11 @@ private:
         if (r) out.receptor = *r;
         // A list read from a file may bring each synapse's weight and delay.
         const ir::ConnectionList* list = nullptr;
-        if (connected && pending_csv_ && r) {
+        if (connected && (pending_csv_ || pending_list_) && r) {
             const auto& m = *model_of(out.target);
-            if (read_list(out, *pending_csv_, m.receptors[size_t(*r)].weight_dim))
+            const Dimension& weight_dim = m.receptors[size_t(*r)].weight_dim;
+            if (pending_csv_ ? read_list(out, *pending_csv_, weight_dim)
+                             : inline_list(out, *pending_list_, weight_dim))
                 list = out.connector.list.get();
         }
         if (syn) synapse(*syn->value, weight ? weight->value.get() : nullptr, r, out);
@@ -1854,7 +1931,8 @@ private:
         if (list && !list->weights.empty()) {
             if (weight) from_file(weight, "weight", *list);
         } else if (is_static && !weight) {
-            if (!misspelt(p.settings, projection_settings, "weight") && (!pending_csv_ || list))
+            if (!misspelt(p.settings, projection_settings, "weight") &&
+                (!(pending_csv_ || pending_list_) || list))
                 error(p.range, "a projection needs a weight", "add `weight = ...`");
         } else if (is_static && r) {
             const auto& m = *model_of(out.target);
@@ -2613,7 +2691,8 @@ private:
     const std::string* overriding_ = nullptr; ///< the constant whose -D value is evaluated
     SourceManager& sources_;
     DiagnosticEngine& diags_;
-    const ast::Expr* pending_csv_ = nullptr; ///< the file of the `from_csv` being elaborated
+    const ast::Expr* pending_csv_ = nullptr;  ///< the file of the `from_csv` being elaborated
+    const ast::Expr* pending_list_ = nullptr; ///< the `from_list(...)` being elaborated
     ir::Network out_;
     size_t item_ = 0;
     std::vector<Constant> constants_;

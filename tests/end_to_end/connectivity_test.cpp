@@ -110,8 +110,9 @@ TEST(Connectivity, OutdegreeTotalNumberAndDepthWeights) {
         EXPECT_EQ(s.weight, double(float(50.0 * (1 + l23[s.target].depth - l4[s.source].depth))));
 }
 
-TEST(Connectivity, ListFromACsvFileBesideTheModel) {
-    auto net = CompiledNetwork::from_file(model("list_connections.nml"));
+/// The four synapses of list_connections.csv, listed in a file or in the model itself.
+void expect_the_listed_synapses(const std::string& file) {
+    auto net = CompiledNetwork::from_file(model(file));
     auto synapses = net.simulation().synapses(0);
     std::sort(synapses.begin(), synapses.end(), [](const auto& a, const auto& b) {
         return std::tie(a.source, a.target, a.delay_steps) <
@@ -129,6 +130,14 @@ TEST(Connectivity, ListFromACsvFileBesideTheModel) {
     expect(synapses[1], 1, 1, 1000.0, 1);
     expect(synapses[2], 2, 0, -250.0, 2);
     expect(synapses[3], 2, 0, 125.0, 30);
+}
+
+TEST(Connectivity, ListFromACsvFileBesideTheModel) {
+    expect_the_listed_synapses("list_connections.nml");
+}
+
+TEST(Connectivity, ListInTheModel) {
+    expect_the_listed_synapses("list_inline.nml");
 }
 
 TEST(Connectivity, AProbabilityAboveOneStopsTheRunWithThePair) {

@@ -409,3 +409,35 @@ TEST(ConnectorSema, CsvFileMissingOrMisused) {
                                    "'multapses'\n"));
     EXPECT_TRUE(contains(t.text(), "hint: a list connects exactly the pairs it lists"));
 }
+
+TEST(ConnectorSema, InlineListErrors) {
+    Sema s;
+    EXPECT_FALSE(s.analyse(with_lif(R"(network net {
+    population A = lif[3]
+    project A -> A { connect = from_list(sources = [0, 3], targets = [1, 1]); weight = 1 pA; receptor = exc }
+    project A -> A { connect = from_list(sources = [0, 1], targets = [1]); weight = 1 pA; receptor = exc }
+    project A -> A { connect = from_list(sources = [0], targets = [1], weights = [1 mV]); receptor = exc }
+    project A -> A { connect = from_list(sources = [0], targets = [1], weights = [1 pA]); weight = 2 pA; receptor = exc }
+    project A -> A { connect = from_list(targets = [1]); weight = 2 pA; receptor = exc }
+    project A[0:2] -> A { connect = from_list(sources = [0], targets = [1]); weight = 2 pA; receptor = exc }
+}
+)")));
+    const std::string t = s.text();
+    EXPECT_TRUE(contains(t, "test.nml:10:56: error: 3 is not a neuron of population 'A', which "
+                            "has 3 neurons\n"))
+        << t;
+    EXPECT_TRUE(contains(t, "test.nml:11:70: error: 1 targets given for 2 sources; each synapse "
+                            "needs one\n"))
+        << t;
+    EXPECT_TRUE(contains(t, "test.nml:12:82:"));
+    EXPECT_TRUE(contains(t, "the weights of the list")) << t;
+    EXPECT_TRUE(contains(t, "test.nml:13:100: error: the weights of this projection come from its "
+                            "list\n"))
+        << t;
+    EXPECT_TRUE(contains(t, "test.nml:14:32: error: `from_list` needs the sources and the "
+                            "targets\n"))
+        << t;
+    EXPECT_TRUE(contains(t, "error: `from_list` needs a whole population on each side, not "
+                            "`A[0:2]` -> `A`"))
+        << t;
+}
