@@ -1930,6 +1930,12 @@ private:
         const bool is_static = !syn || syn->value->name == "static";
         if (list && !list->weights.empty()) {
             if (weight) from_file(weight, "weight", *list);
+            if (!is_static)
+                error(syn->value->range,
+                      "a synapse model holds its weights in its state, so the list cannot give "
+                      "them",
+                      "leave the weights out of the list, and set the synapse's initial weight "
+                      "with `weight = ...`");
         } else if (is_static && !weight) {
             if (!misspelt(p.settings, projection_settings, "weight") &&
                 (!(pending_csv_ || pending_list_) || list))
