@@ -204,38 +204,43 @@ private:
         };
         auto s = index(source_col_, limits_.n_sources, limits_.source_name, "source");
         auto t = index(target_col_, limits_.n_targets, limits_.target_name, "target");
-        std::optional<double> w, d;
+        // Plain values with flags rather than std::optional: GCC 12 at -O2 takes an
+        // optional<double> pushed into a vector for possibly uninitialized.
+        double w = 0.0, d = 0.0;
+        bool w_ok = weight_col_ < 0, d_ok = delay_col_ < 0;
         if (weight_col_ >= 0) {
             const Field& f = fields[size_t(weight_col_)];
-            w = number(f);
-            if (!w) error(line_no, f.col, f.text.size(), fmt::format("bad weight '{}'", f.text));
+            const auto v = number(f);
+            w_ok = v.has_value();
+            w = v.value_or(0.0);
+            if (!w_ok) error(line_no, f.col, f.text.size(), fmt::format("bad weight '{}'", f.text));
         }
         if (delay_col_ >= 0) {
             const Field& f = fields[size_t(delay_col_)];
-            d = number(f);
-            if (d) *d *= delay_scale_;
+            const auto v = number(f);
+            d = v.value_or(0.0) * delay_scale_;
             const double dt = limits_.dt_ms;
-            if (!d) {
+            if (!v) {
                 error(line_no, f.col, f.text.size(), fmt::format("bad delay '{}'", f.text));
-            } else if (*d < dt * (1 - 1e-12)) {
+            } else if (d < dt * (1 - 1e-12)) {
                 error(line_no, f.col, f.text.size(),
-                      fmt::format("delay {} ms is shorter than the time step {} ms",
-                                  number_text(*d), number_text(dt)),
+                      fmt::format("delay {} ms is shorter than the time step {} ms", number_text(d),
+                                  number_text(dt)),
                       "a spike needs at least one time step to arrive");
-                d.reset();
-            } else if (std::round(*d / dt) > double(ir::max_delay_steps)) {
+            } else if (std::round(d / dt) > double(ir::max_delay_steps)) {
                 error(line_no, f.col, f.text.size(),
                       fmt::format("delay {} ms is {} time steps; at most {} are supported",
-                                  number_text(*d), number_text(std::round(*d / dt)),
+                                  number_text(d), number_text(std::round(d / dt)),
                                   ir::max_delay_steps));
-                d.reset();
+            } else {
+                d_ok = true;
             }
         }
-        if (!s || !t || (weight_col_ >= 0 && !w) || (delay_col_ >= 0 && !d)) return;
+        if (!s || !t || !w_ok || !d_ok) return;
         list_.sources.push_back(*s);
         list_.targets.push_back(*t);
-        if (w) list_.weights.push_back(*w * weight_scale_);
-        if (d) list_.delays_ms.push_back(*d);
+        if (weight_col_ >= 0) list_.weights.push_back(w * weight_scale_);
+        if (delay_col_ >= 0) list_.delays_ms.push_back(d);
     }
 
     static std::optional<double> number(const Field& f) {
