@@ -1,6 +1,7 @@
 #include "kernel_codegen.h"
 
 #include "kernel_jit.h"
+#include "operator_emitter.h"
 
 #include <llvm/IR/BasicBlock.h>
 #include <llvm/IR/Constants.h>
@@ -20,37 +21,6 @@
 namespace nnc::llvmjit {
 
 namespace {
-
-// The kernel IR's math library. Intrinsics where LLVM has one and treats it exactly (it
-// folds constants and lowers sqrt/fabs/floor/... to single instructions); libm calls for
-// pow and tanh; fmin/fmax as compare-and-select (see Emitter::call).
-struct MathFunction {
-    std::string_view name;
-    int arity;
-    llvm::Intrinsic::ID intrinsic; ///< not_intrinsic: not lowered to an intrinsic
-};
-
-constexpr MathFunction kMathFunctions[] = {
-    {"exp", 1, llvm::Intrinsic::exp},
-    {"log", 1, llvm::Intrinsic::log},
-    {"sqrt", 1, llvm::Intrinsic::sqrt},
-    {"fabs", 1, llvm::Intrinsic::fabs},
-    {"pow", 2, llvm::Intrinsic::not_intrinsic},
-    {"sin", 1, llvm::Intrinsic::sin},
-    {"cos", 1, llvm::Intrinsic::cos},
-    {"tanh", 1, llvm::Intrinsic::not_intrinsic},
-    {"fmin", 2, llvm::Intrinsic::not_intrinsic},
-    {"fmax", 2, llvm::Intrinsic::not_intrinsic},
-    {"floor", 1, llvm::Intrinsic::floor},
-    {"ceil", 1, llvm::Intrinsic::ceil},
-    {"round", 1, llvm::Intrinsic::round},
-};
-
-const MathFunction* find_math_function(std::string_view name) {
-    for (const auto& f : kMathFunctions)
-        if (f.name == name) return &f;
-    return nullptr;
-}
 
 int operand_count(kir::Op op) {
     switch (op) {
@@ -251,10 +221,8 @@ private:
     llvm::Value* element(llvm::Type* type, llvm::Value* base, llvm::Value* index);
     llvm::Value* load_array_pointer(llvm::Value* array, size_t index, const std::string& name);
 
-    llvm::Value* truth(llvm::Value* v) {
-        return b_.CreateFCmpUNE(v, llvm::ConstantFP::get(f64_, 0.0));
-    }
-    llvm::Value* as_double(llvm::Value* bit) { return b_.CreateUIToFP(bit, f64_); }
+    llvm::Value* truth(llvm::Value* v) { return nnc::llvmjit::truth(b_, v); }
+    llvm::Value* as_double(llvm::Value* bit) { return nnc::llvmjit::as_double(b_, bit); }
     llvm::Value* expr(const kir::Expr& e);
     llvm::Value* call(const kir::Expr& e);
     void stmts(const std::vector<kir::Stmt>& body);
@@ -293,45 +261,10 @@ llvm::Value* Emitter::load_array_pointer(llvm::Value* array, size_t index,
 }
 
 llvm::Value* Emitter::call(const kir::Expr& e) {
-    const MathFunction* f = find_math_function(e.fn); // validated
     std::vector<llvm::Value*> args;
     for (const auto& a : e.args)
         args.push_back(expr(*a));
-    if (f->intrinsic != llvm::Intrinsic::not_intrinsic) {
-        llvm::Function* decl = llvm::Intrinsic::getDeclaration(&m_, f->intrinsic, {f64_});
-        return b_.CreateCall(decl, args);
-    }
-    if (e.fn == "fmin" || e.fn == "fmax") {
-        // llvm.minnum/maxnum may return either zero for fmin(+0, -0). The kernel IR's fmin
-        // and fmax return the second operand on equality and the non-NaN one if exactly one
-        // is NaN (as GCC's inline std::fmin does, and ir::call_math_function, with which the
-        // constant folder computes them; glibc 2.36's libm fmin returns the first on
-        // equality). This is that, bit for bit, and still one minsd/maxsd plus a blend,
-        // vectorisable.
-        llvm::Value* a = args[0];
-        llvm::Value* b = args[1];
-        llvm::Value* pick_a = e.fn == "fmin" ? b_.CreateFCmpOLT(a, b) : b_.CreateFCmpOGT(a, b);
-        llvm::Value* m = b_.CreateSelect(pick_a, a, b);
-        return b_.CreateSelect(b_.CreateFCmpUNO(b, b), a, m);
-    }
-    std::vector<llvm::Type*> params(args.size(), f64_);
-    llvm::FunctionCallee callee =
-        m_.getOrInsertFunction(e.fn, llvm::FunctionType::get(f64_, params, false));
-    if (auto* fn = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {
-        // A pure function as far as the kernel is concerned (nobody reads errno), so calls
-        // can be hoisted, merged and put in vector loops.
-        fn->setDoesNotAccessMemory();
-        fn->setDoesNotThrow();
-        fn->addFnAttr(llvm::Attribute::WillReturn);
-    }
-    llvm::CallInst* c = b_.CreateCall(callee, args);
-    // nobuiltin: LLVM would otherwise rewrite pow(2, x) as exp2(x), pow(x, 0.5) as sqrt(x),
-    // pow(x, -1) as 1/x; each is as accurate or better, but not glibc's pow bit for bit (the
-    // constant folder and C++ use glibc's), and a kernel must give the same bits as they do.
-    c->addFnAttr(llvm::Attribute::NoBuiltin);
-    c->setDoesNotAccessMemory();
-    c->setDoesNotThrow();
-    return c;
+    return emit_math_call(m_, b_, *find_math_function(e.fn), args); // validated
 }
 
 llvm::Value* Emitter::expr(const kir::Expr& e) {
@@ -362,38 +295,7 @@ llvm::Value* Emitter::expr(const kir::Expr& e) {
     default:
         break;
     }
-    llvm::Value* a = expr(*e.args[0]);
-    llvm::Value* b = expr(*e.args[1]);
-    switch (e.op) {
-    case Op::Add:
-        return b_.CreateFAdd(a, b);
-    case Op::Sub:
-        return b_.CreateFSub(a, b);
-    case Op::Mul:
-        return b_.CreateFMul(a, b);
-    case Op::Div:
-        return b_.CreateFDiv(a, b);
-    // Ordered comparisons except !=, as in C: any comparison with NaN is false but NaN != x.
-    case Op::Lt:
-        return as_double(b_.CreateFCmpOLT(a, b));
-    case Op::Le:
-        return as_double(b_.CreateFCmpOLE(a, b));
-    case Op::Gt:
-        return as_double(b_.CreateFCmpOGT(a, b));
-    case Op::Ge:
-        return as_double(b_.CreateFCmpOGE(a, b));
-    case Op::Eq:
-        return as_double(b_.CreateFCmpOEQ(a, b));
-    case Op::Ne:
-        return as_double(b_.CreateFCmpUNE(a, b));
-    // Both operands are evaluated: they have no side effects, and branch-free code vectorises.
-    case Op::And:
-        return as_double(b_.CreateAnd(truth(a), truth(b)));
-    case Op::Or:
-        return as_double(b_.CreateOr(truth(a), truth(b)));
-    default:
-        break;
-    }
+    if (llvm::Value* v = emit_binary(b_, e.op, expr(*e.args[0]), expr(*e.args[1]))) return v;
     throw BackendError("kernel '" + k_.name + "': unsupported operator");
 }
 

@@ -1,5 +1,7 @@
 #include "scalar_function_jit.h"
 
+#include "operator_emitter.h"
+
 #include "kernel_jit.h"
 #include "optimiser.h"
 
@@ -33,22 +35,6 @@ T take(llvm::Expected<T> value, const std::string& what) {
     return std::move(*value);
 }
 
-/// The math functions of the kernel IR as the kernels compile them (kernel_codegen.cpp):
-/// intrinsics where LLVM treats them exactly, libm's pow and tanh as `nobuiltin` calls,
-/// fmin and fmax as compare-and-select returning the second operand on equality.
-llvm::Intrinsic::ID intrinsic_of(const std::string& fn) {
-    if (fn == "exp") return llvm::Intrinsic::exp;
-    if (fn == "log") return llvm::Intrinsic::log;
-    if (fn == "sqrt") return llvm::Intrinsic::sqrt;
-    if (fn == "fabs") return llvm::Intrinsic::fabs;
-    if (fn == "sin") return llvm::Intrinsic::sin;
-    if (fn == "cos") return llvm::Intrinsic::cos;
-    if (fn == "floor") return llvm::Intrinsic::floor;
-    if (fn == "ceil") return llvm::Intrinsic::ceil;
-    if (fn == "round") return llvm::Intrinsic::round;
-    return llvm::Intrinsic::not_intrinsic;
-}
-
 class Emitter {
 public:
     Emitter(llvm::Module& m, const kir::ScalarFunction& f)
@@ -70,10 +56,8 @@ private:
         throw BackendError("scalar function '" + f_.name + "' " + what);
     }
 
-    llvm::Value* truth(llvm::Value* v) {
-        return b_.CreateFCmpUNE(v, llvm::ConstantFP::get(f64_, 0.0));
-    }
-    llvm::Value* as_double(llvm::Value* bit) { return b_.CreateUIToFP(bit, f64_); }
+    llvm::Value* truth(llvm::Value* v) { return nnc::llvmjit::truth(b_, v); }
+    llvm::Value* as_double(llvm::Value* bit) { return nnc::llvmjit::as_double(b_, bit); }
 
     llvm::Value* operand(const kir::Expr& e, size_t i) {
         if (i >= e.args.size() || !e.args[i]) fail("has an operator without its operands");
@@ -81,31 +65,14 @@ private:
     }
 
     llvm::Value* call(const kir::Expr& e) {
+        const MathFunction* f = find_math_function(e.fn);
+        if (!f) fail("calls unknown function '" + e.fn + "'");
+        if (e.args.size() != size_t(f->arity))
+            fail("calls '" + e.fn + "' with " + std::to_string(e.args.size()) + " arguments");
         std::vector<llvm::Value*> args;
         for (size_t i = 0; i < e.args.size(); ++i)
             args.push_back(operand(e, i));
-        const bool binary = e.fn == "pow" || e.fn == "fmin" || e.fn == "fmax";
-        const llvm::Intrinsic::ID id = intrinsic_of(e.fn);
-        if (id == llvm::Intrinsic::not_intrinsic && !binary && e.fn != "tanh")
-            fail("calls unknown function '" + e.fn + "'");
-        if (args.size() != (binary ? 2u : 1u))
-            fail("calls '" + e.fn + "' with " + std::to_string(args.size()) + " arguments");
-        if (id != llvm::Intrinsic::not_intrinsic)
-            return b_.CreateCall(llvm::Intrinsic::getDeclaration(&m_, id, {f64_}), args);
-        if (e.fn == "fmin" || e.fn == "fmax") {
-            llvm::Value* pick_a = e.fn == "fmin" ? b_.CreateFCmpOLT(args[0], args[1])
-                                                 : b_.CreateFCmpOGT(args[0], args[1]);
-            llvm::Value* m = b_.CreateSelect(pick_a, args[0], args[1]);
-            return b_.CreateSelect(b_.CreateFCmpUNO(args[1], args[1]), args[0], m);
-        }
-        std::vector<llvm::Type*> params(args.size(), f64_);
-        llvm::FunctionCallee callee =
-            m_.getOrInsertFunction(e.fn, llvm::FunctionType::get(f64_, params, false));
-        llvm::CallInst* c = b_.CreateCall(callee, args);
-        c->addFnAttr(llvm::Attribute::NoBuiltin); // glibc's pow bit for bit, as the kernels
-        c->setDoesNotAccessMemory();
-        c->setDoesNotThrow();
-        return c;
+        return emit_math_call(m_, b_, *f, args);
     }
 
     llvm::Value* expr(const kir::Expr& e) {
@@ -140,36 +107,7 @@ private:
         default:
             break;
         }
-        llvm::Value* a = operand(e, 0);
-        llvm::Value* b = operand(e, 1);
-        switch (e.op) {
-        case Op::Add:
-            return b_.CreateFAdd(a, b);
-        case Op::Sub:
-            return b_.CreateFSub(a, b);
-        case Op::Mul:
-            return b_.CreateFMul(a, b);
-        case Op::Div:
-            return b_.CreateFDiv(a, b);
-        case Op::Lt:
-            return as_double(b_.CreateFCmpOLT(a, b));
-        case Op::Le:
-            return as_double(b_.CreateFCmpOLE(a, b));
-        case Op::Gt:
-            return as_double(b_.CreateFCmpOGT(a, b));
-        case Op::Ge:
-            return as_double(b_.CreateFCmpOGE(a, b));
-        case Op::Eq:
-            return as_double(b_.CreateFCmpOEQ(a, b));
-        case Op::Ne:
-            return as_double(b_.CreateFCmpUNE(a, b));
-        case Op::And:
-            return as_double(b_.CreateAnd(truth(a), truth(b)));
-        case Op::Or:
-            return as_double(b_.CreateOr(truth(a), truth(b)));
-        default:
-            break;
-        }
+        if (llvm::Value* v = emit_binary(b_, e.op, operand(e, 0), operand(e, 1))) return v;
         fail("uses an unsupported operator");
     }
 

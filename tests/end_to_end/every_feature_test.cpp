@@ -4,6 +4,7 @@
 // file: the spikes of every population, the sampled state variables of a slice and of whole
 // populations, and the plastic synapses with their distance-dependent delays.
 #include "command_runner.h"
+#include "hdf5_reading.h"
 
 #include <gtest/gtest.h>
 #include <hdf5.h>
@@ -21,6 +22,9 @@
 #include <vector>
 
 namespace {
+
+using nnc::test::read_dataset;
+using nnc::test::units_of;
 
 using nnc::test::run_nnc;
 using nnc::test::scratch_dir;
@@ -44,40 +48,6 @@ std::map<std::string, uint64_t> summary_spike_counts(const std::string& out) {
         counts[m[1]] = std::stoull(spikes);
     }
     return counts;
-}
-
-template <class T>
-std::vector<T> read_dataset(hid_t file, const std::string& path, hid_t mem_type,
-                            std::vector<hsize_t>* shape = nullptr) {
-    const hid_t ds = H5Dopen2(file, path.c_str(), H5P_DEFAULT);
-    EXPECT_GE(ds, 0) << path;
-    if (ds < 0) return {};
-    const hid_t space = H5Dget_space(ds);
-    if (shape) {
-        shape->resize(size_t(H5Sget_simple_extent_ndims(space)));
-        H5Sget_simple_extent_dims(space, shape->data(), nullptr);
-    }
-    std::vector<T> values(size_t(H5Sget_simple_extent_npoints(space)));
-    if (!values.empty()) H5Dread(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
-    H5Sclose(space);
-    H5Dclose(ds);
-    return values;
-}
-
-std::string units_of(hid_t file, const std::string& object) {
-    const hid_t attr = H5Aopen_by_name(file, object.c_str(), "units", H5P_DEFAULT, H5P_DEFAULT);
-    EXPECT_GE(attr, 0) << object;
-    if (attr < 0) return {};
-    const hid_t mem = H5Tcopy(H5T_C_S1);
-    H5Tset_size(mem, H5T_VARIABLE);
-    H5Tset_cset(mem, H5T_CSET_UTF8);
-    char* s = nullptr;
-    H5Aread(attr, mem, &s);
-    std::string value = s ? s : "";
-    H5free_memory(s);
-    H5Tclose(mem);
-    H5Aclose(attr);
-    return value;
 }
 
 std::vector<std::string> lines_of(const std::string& path) {

@@ -2,6 +2,7 @@
 // that `nnc run -o out.h5` writes beside the spike file (out.V_m.h5) against the closed-form
 // membrane potential, the file's layout, the run summary, and h5py reading it.
 #include "command_runner.h"
+#include "hdf5_reading.h"
 
 #include <gtest/gtest.h>
 #include <hdf5.h>
@@ -15,46 +16,15 @@
 
 namespace {
 
+using nnc::test::read_dataset;
+using nnc::test::units_of;
+
 using nnc::test::h5py_python;
 using nnc::test::run_command;
 using nnc::test::run_nnc;
 using nnc::test::scratch_dir;
 
 const std::string model = "tests/end_to_end/models/iaf_psc_exp_record_v_m.nml";
-
-template <class T>
-std::vector<T> read_dataset(hid_t file, const std::string& path, hid_t mem_type,
-                            std::vector<hsize_t>* shape = nullptr) {
-    const hid_t ds = H5Dopen2(file, path.c_str(), H5P_DEFAULT);
-    EXPECT_GE(ds, 0) << path;
-    if (ds < 0) return {};
-    const hid_t space = H5Dget_space(ds);
-    if (shape) {
-        shape->resize(size_t(H5Sget_simple_extent_ndims(space)));
-        H5Sget_simple_extent_dims(space, shape->data(), nullptr);
-    }
-    std::vector<T> values(size_t(H5Sget_simple_extent_npoints(space)));
-    if (!values.empty()) H5Dread(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
-    H5Sclose(space);
-    H5Dclose(ds);
-    return values;
-}
-
-std::string units_of(hid_t file, const std::string& object) {
-    const hid_t attr = H5Aopen_by_name(file, object.c_str(), "units", H5P_DEFAULT, H5P_DEFAULT);
-    EXPECT_GE(attr, 0) << object;
-    if (attr < 0) return {};
-    const hid_t mem = H5Tcopy(H5T_C_S1);
-    H5Tset_size(mem, H5T_VARIABLE);
-    H5Tset_cset(mem, H5T_CSET_UTF8);
-    char* s = nullptr;
-    H5Aread(attr, mem, &s);
-    std::string value = s ? s : "";
-    H5free_memory(s);
-    H5Tclose(mem);
-    H5Aclose(attr);
-    return value;
-}
 
 TEST(StateRecording, VmSamplesInTheReportFollowTheClosedForm) {
     const auto dir = scratch_dir("record_v_m");
