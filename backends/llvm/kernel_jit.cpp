@@ -1,5 +1,6 @@
 #include "kernel_jit.h"
 
+#include "jit_support.h"
 #include "kernel_codegen.h"
 #include "optimiser.h"
 
@@ -20,29 +21,6 @@
 
 namespace nnc::llvmjit {
 
-namespace {
-
-template <typename T>
-T take(llvm::Expected<T> value, const std::string& what) {
-    if (!value) throw BackendError(what + ": " + llvm::toString(value.takeError()));
-    return std::move(*value);
-}
-
-void check(llvm::Error error, const std::string& what) {
-    if (error) throw BackendError(what + ": " + llvm::toString(std::move(error)));
-}
-
-void verify(const llvm::Module& module, const std::string& stage) {
-    std::string message;
-    llvm::raw_string_ostream os(message);
-    if (llvm::verifyModule(module, &os)) {
-        os.flush();
-        throw BackendError("invalid LLVM IR " + stage + ": " + message);
-    }
-}
-
-} // namespace
-
 struct KernelJit::Impl {
     std::unique_ptr<llvm::TargetMachine> optimiser_tm;
     std::unique_ptr<llvm::orc::LLJIT> jit;
@@ -52,25 +30,8 @@ struct KernelJit::Impl {
 };
 
 KernelJit::KernelJit() : impl_(std::make_unique<Impl>()) {
-    const HostTarget& host = host_target(); // initialises the native target once
     impl_->optimiser_tm = create_host_target_machine();
-
-    // The same CPU, features and FP options as the optimiser's TargetMachine, so the code
-    // generator implements exactly what the vectoriser costed.
-    llvm::orc::JITTargetMachineBuilder jtmb{llvm::Triple(host.triple)};
-    jtmb.setCPU(host.cpu);
-    jtmb.addFeatures(host.features);
-    jtmb.setOptions(strict_fp_target_options());
-    jtmb.setCodeGenOptLevel(llvm::CodeGenOpt::Aggressive);
-    impl_->jit =
-        take(llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(jtmb)).create(),
-             "cannot create the LLVM JIT");
-
-    // libm (tanh, and exp/log/pow/sin/cos that the intrinsics lower to) from this process.
-    auto& dylib = impl_->jit->getMainJITDylib();
-    dylib.addGenerator(take(llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
-                                impl_->jit->getDataLayout().getGlobalPrefix()),
-                            "cannot search the process for symbols"));
+    impl_->jit = create_host_jit();
 }
 
 KernelJit::~KernelJit() = default;

@@ -2,6 +2,7 @@
 
 #include "operator_emitter.h"
 
+#include "jit_support.h"
 #include "kernel_jit.h"
 #include "optimiser.h"
 
@@ -28,12 +29,6 @@
 namespace nnc::llvmjit {
 
 namespace {
-
-template <typename T>
-T take(llvm::Expected<T> value, const std::string& what) {
-    if (!value) throw BackendError(what + ": " + llvm::toString(value.takeError()));
-    return std::move(*value);
-}
 
 class Emitter {
 public:
@@ -128,20 +123,8 @@ struct ScalarFunctionJit::Impl {
 };
 
 ScalarFunctionJit::ScalarFunctionJit() : impl_(std::make_unique<Impl>()) {
-    const HostTarget& host = host_target();
     impl_->optimiser_tm = create_host_target_machine();
-    llvm::orc::JITTargetMachineBuilder jtmb{llvm::Triple(host.triple)};
-    jtmb.setCPU(host.cpu);
-    jtmb.addFeatures(host.features);
-    jtmb.setOptions(strict_fp_target_options());
-    jtmb.setCodeGenOptLevel(llvm::CodeGenOpt::Aggressive);
-    impl_->jit =
-        take(llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(jtmb)).create(),
-             "cannot create the LLVM JIT");
-    auto& dylib = impl_->jit->getMainJITDylib();
-    dylib.addGenerator(take(llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
-                                impl_->jit->getDataLayout().getGlobalPrefix()),
-                            "cannot search the process for symbols"));
+    impl_->jit = create_host_jit();
 }
 
 ScalarFunctionJit::~ScalarFunctionJit() = default;
@@ -162,17 +145,10 @@ ScalarFunctionJit::compile(const std::vector<kir::ScalarFunction>& functions) {
     module->setTargetTriple(impl.jit->getTargetTriple().str());
     for (const auto& f : functions)
         Emitter(*module, f).emit();
-    std::string message;
-    llvm::raw_string_ostream os(message);
-    if (llvm::verifyModule(*module, &os)) {
-        os.flush();
-        throw BackendError("invalid LLVM IR for scalar functions: " + message);
-    }
+    verify(*module, "for scalar functions");
     optimise(*module, *impl.optimiser_tm);
-    if (auto error = impl.jit->addIRModule(
-            llvm::orc::ThreadSafeModule(std::move(module), std::move(context))))
-        throw BackendError("cannot add the scalar functions to the JIT: " +
-                           llvm::toString(std::move(error)));
+    check(impl.jit->addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context))),
+          "cannot add the scalar functions to the JIT");
     impl.names.insert(batch.begin(), batch.end());
     std::vector<ScalarFunctionPtr> out;
     for (const auto& f : functions)
