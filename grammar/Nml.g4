@@ -27,8 +27,10 @@ standaloneExpr
 // ---------------------------------------------------------------------------------------
 // Neuron models
 
+// `neuron NAME { ... }`, or an alias: `neuron NAME = TARGET { ... }` (one rule, so that a
+// missing name is reported as such).
 neuronDecl
-    : NEURON name=ID LBRACE neuronItem* RBRACE
+    : NEURON name=ID (LBRACE neuronItem* RBRACE | aliasBody)
     ;
 
 neuronItem
@@ -40,6 +42,19 @@ neuronItem
     | ON condition=expr block                                          # thresholdHandler
     | SOLVER name=ID (LPAREN argumentList? RPAREN)?                    # solverItem
     | SEMI                                                             # emptyNeuronItem
+    ;
+
+// `neuron IF_curr_exp = iaf_psc_exp { parameters { cm = 1 nF ... } C_m = cm ... }`: another
+// model under new parameter names, units and defaults; each binding outside the
+// parameters block gives a parameter of the target from the alias's parameters.
+aliasBody
+    : ASSIGN target=ID LBRACE aliasItem* RBRACE
+    ;
+
+aliasItem
+    : PARAMETERS bindingBlock                                          # aliasParametersBlock
+    | binding                                                          # aliasMapping
+    | SEMI                                                             # emptyAliasItem
     ;
 
 // ---------------------------------------------------------------------------------------

@@ -124,6 +124,19 @@ struct Neuron {
     SourceRange range;
 };
 
+/// `neuron IF_curr_exp = iaf_psc_exp { parameters { cm = 1 nF } C_m = cm }`: the model
+/// `target` under parameters of its own; each mapping gives one of the target's parameters
+/// as an expression of them.
+struct NeuronAlias {
+    std::string name;
+    SourceRange name_range;
+    std::string target;
+    SourceRange target_range;
+    Neuron own; ///< the alias's own parameters, with their defaults (nothing else is set)
+    std::vector<Binding> mappings; ///< target parameter = expression of the alias's
+    SourceRange range;
+};
+
 /// `on pre { ... }` / `on post { ... }` of a synapse model.
 struct SynapseHandler {
     std::string event; ///< "pre" or "post" (anything else is reported by sema)
@@ -249,6 +262,7 @@ struct File {
     FileId file = 0;
     std::vector<Import> imports;
     std::vector<Neuron> neurons;
+    std::vector<NeuronAlias> aliases;
     std::vector<Synapse> synapses;
     std::vector<Network> networks;
 };

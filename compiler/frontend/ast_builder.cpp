@@ -53,9 +53,12 @@ std::optional<ast::File> AstBuilder::build(NmlParser::FileContext* tree) {
     for (auto* child : tree->children) {
         if (auto* import_ctx = dynamic_cast<NmlParser::ImportDeclContext*>(child))
             file.imports.push_back(import(import_ctx));
-        else if (auto* neuron_ctx = dynamic_cast<NmlParser::NeuronDeclContext*>(child))
-            file.neurons.push_back(neuron(neuron_ctx));
-        else if (auto* synapse_ctx = dynamic_cast<NmlParser::SynapseDeclContext*>(child))
+        else if (auto* neuron_ctx = dynamic_cast<NmlParser::NeuronDeclContext*>(child)) {
+            if (neuron_ctx->aliasBody())
+                file.aliases.push_back(neuron_alias(neuron_ctx));
+            else
+                file.neurons.push_back(neuron(neuron_ctx));
+        } else if (auto* synapse_ctx = dynamic_cast<NmlParser::SynapseDeclContext*>(child))
             file.synapses.push_back(synapse(synapse_ctx));
         else if (auto* network_ctx = dynamic_cast<NmlParser::NetworkDeclContext*>(child))
             file.networks.push_back(network(network_ctx));
@@ -100,6 +103,28 @@ std::string AstBuilder::unquote(const antlr4::Token* token, const char* hint) {
             result += next;
         } else {
             result += body[i];
+        }
+    }
+    return result;
+}
+
+ast::NeuronAlias AstBuilder::neuron_alias(NmlParser::NeuronDeclContext* ctx) {
+    ast::NeuronAlias result;
+    auto* body = ctx->aliasBody();
+    result.name = text(ctx->name);
+    result.name_range = range(ctx->name);
+    result.target = text(body->target);
+    result.target_range = range(body->target);
+    result.range = range(ctx);
+    result.own.name = result.name;
+    result.own.name_range = result.name_range;
+    result.own.range = result.range;
+    for (auto* item : body->aliasItem()) {
+        if (auto* params = dynamic_cast<NmlParser::AliasParametersBlockContext*>(item)) {
+            for (auto& b : bindings(params->bindingBlock()))
+                result.own.parameters.push_back(std::move(b));
+        } else if (auto* mapping = dynamic_cast<NmlParser::AliasMappingContext*>(item)) {
+            result.mappings.push_back(binding(mapping->binding()));
         }
     }
     return result;

@@ -76,6 +76,7 @@ private:
     /// with `hint`).
     ast::Import import(grammar::NmlParser::ImportDeclContext* ctx);
     ast::Neuron neuron(grammar::NmlParser::NeuronDeclContext* ctx);
+    ast::NeuronAlias neuron_alias(grammar::NmlParser::NeuronDeclContext* ctx);
     ast::Synapse synapse(grammar::NmlParser::SynapseDeclContext* ctx);
     ast::Ode ode(grammar::NmlParser::OdeContext* ctx);
     ast::Network network(grammar::NmlParser::NetworkDeclContext* ctx);

@@ -105,6 +105,11 @@ struct NeuronModel {
     SolverTolerance tolerance;                      ///< for RungeKuttaFehlberg45
     SolverKind solver = SolverKind::Auto;           ///< set by the ODE classification pass
     SourceRange range;
+    /// An alias (`neuron IF_curr_exp = iaf_psc_exp { ... }`): the model it renames, and how
+    /// many of `parameters`, from the first, are its own; the rest are the target's,
+    /// named `TARGET.NAME` so that nothing outside can set them.
+    std::string alias_of;
+    size_t alias_parameters = 0;
 
     std::vector<std::string> parameter_names() const;
     std::vector<std::string> state_names() const;

@@ -127,7 +127,9 @@ std::string print_program(const Program& program) {
     for (const auto& m : program.models) {
         auto pn = m.parameter_names(), sn = m.state_names(), in = m.input_names();
         auto str = [&](const ExprPtr& e) { return e ? to_string(*e, pn, sn, in) : "-"; };
-        out += fmt::format("neuron {}  # solver: {}\n", m.name, solver_text(m));
+        out += m.alias_of.empty() ? fmt::format("neuron {}  # solver: {}\n", m.name, solver_text(m))
+                                  : fmt::format("neuron {}  # alias of {}; solver: {}\n", m.name,
+                                                m.alias_of, solver_text(m));
         for (const auto& p : m.parameters)
             out += fmt::format("  parameter {} : {} = {}\n", p.name, p.dim.unit_name(),
                                str(p.default_value));

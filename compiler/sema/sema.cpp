@@ -1,5 +1,6 @@
 #include "sema/sema.h"
 
+#include "sema/alias_sema.h"
 #include "sema/model_sema.h"
 #include "sema/network_sema.h"
 
@@ -56,6 +57,30 @@ std::optional<ir::Program> analyse(const LoadedProgram& program,
             diags.error(file.networks[i].name_range, "a file can hold only one network",
                         "move the other network into a file of its own");
             diags.note(file.networks[0].name_range, "the first network is here");
+        }
+    }
+    // Aliases after every neuron, so that one may rename a model defined after it; an
+    // alias of an alias needs the first one earlier in the program.
+    for (const auto& file : program.files) {
+        for (const auto& alias : file.aliases) {
+            const ir::NeuronModel* target = nullptr;
+            bool target_ok = false;
+            for (size_t i = 0; i < out.models.size(); ++i)
+                if (out.models[i].name == alias.target) {
+                    target = &out.models[i];
+                    target_ok = model_ok[i];
+                }
+            auto result = sema::analyse_alias(alias, target, target_ok, sources, diags);
+            auto [it, inserted] = model_names.try_emplace(alias.name, alias.name_range);
+            if (!inserted) {
+                diags.error(alias.name_range,
+                            fmt::format("neuron model '{}' is defined twice", alias.name),
+                            "rename one of them");
+                diags.note(it->second, "the first definition is here");
+                continue;
+            }
+            out.models.push_back(std::move(result.model));
+            model_ok.push_back(result.ok);
         }
     }
     const ast::File* root = program.files.empty() ? nullptr : &program.files.back();
