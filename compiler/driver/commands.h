@@ -4,6 +4,7 @@
 #include "compile_session.h"
 
 #include <string>
+#include <vector>
 
 namespace nnc::driver {
 
@@ -23,5 +24,12 @@ struct DumpIrOptions {
     bool llvm = false; ///< print the optimised LLVM IR of the kernels instead
 };
 int dump_ir_command(const DumpIrOptions& options);
+
+/// `nnc list-models`: every neuron and synapse model of the standard library, with its
+/// parameters and their defaults as written (aliases with the model they rename).
+struct ListModelsOptions {
+    std::vector<std::string> include_dirs; ///< the library is the first stdlib/ on the path
+};
+int list_models_command(const ListModelsOptions& options);
 
 } // namespace nnc::driver

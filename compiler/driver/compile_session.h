@@ -34,6 +34,7 @@ public:
                                                 const passes::PassObserver& after_each = {});
 
     DiagnosticEngine& diagnostics() { return diags_; }
+    const SourceManager& sources() const { return sources_; }
     PhaseTimer& timer() { return timer_; }
 
     /// Directories searched for imports: -I dirs, then $NNC_PATH, then the directory that

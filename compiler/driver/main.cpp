@@ -77,6 +77,14 @@ int main(int argc, char** argv) {
     // --print-passes needs no file.
     dump_cmd->get_option("file")->required(false);
 
+    ListModelsOptions list;
+    auto* list_cmd = app.add_subcommand(
+        "list-models", "list the standard library's neuron and synapse models (aliases "
+                       "included) with their parameters, units and defaults");
+    list_cmd->add_option("-I,--include", list.include_dirs,
+                         "directory searched for the library (its stdlib/ folder) before "
+                         "$NNC_PATH and the installed one; repeatable");
+
     // CLI11 would only say that a subcommand is required.
     const auto is_command = [&](const std::string& name) {
         for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
@@ -84,8 +92,9 @@ int main(int argc, char** argv) {
         return false;
     };
     if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
-        std::cerr << "nnc: error: unknown command '" << argv[1]
-                  << "'\nhint: the commands are check, run and dump-ir; see nnc --help\n";
+        std::cerr
+            << "nnc: error: unknown command '" << argv[1]
+            << "'\nhint: the commands are check, run, dump-ir and list-models; see nnc --help\n";
         return exit_usage_error;
     }
     try {
@@ -97,6 +106,7 @@ int main(int argc, char** argv) {
     try {
         if (*check_cmd) return check_command(check);
         if (*run_cmd) return run_command(run);
+        if (*list_cmd) return list_models_command(list);
         if (*dump_cmd) {
             if (print_passes) {
                 // NAME, whether --no-optimise skips it, what it does: one line per pass.
