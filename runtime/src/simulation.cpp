@@ -1013,6 +1013,8 @@ void Simulation::run(double duration_ms, const ProgressFn& progress) {
         throw Error(
             fmt::format("run: {} steps would pass the limit of {} steps", steps, rng_max_index));
     m.prepare_run();
+    for (Projection& pr : m.projections)
+        if (pr.plastic) pr.plastic->resume();
 
     const uint64_t end = m.step + steps;
     const double end_ms = double(end) * dt;
@@ -1037,6 +1039,24 @@ void Simulation::run(double duration_ms, const ProgressFn& progress) {
     // Plastic synapses are brought up to date, so that their state can be read as of now.
     for (Projection& pr : m.projections)
         if (pr.plastic) pr.plastic->advance_all(end_ms);
+}
+
+void Simulation::set_update_kernel(PopulationId pop, nncrt_update_fn update) {
+    if (update == nullptr) throw Error("set_update_kernel: no kernel given");
+    impl_->pop(pop, "set_update_kernel").spec.update = update;
+}
+
+void Simulation::scale_weights(ProjectionId projection, double factor) {
+    Impl& m = *impl_;
+    if (projection >= m.projections.size())
+        throw Error(fmt::format("scale_weights: unknown projection id {} (there are {})",
+                                projection, m.projections.size()));
+    if (!m.built) throw Error("scale_weights: the simulation is not built yet");
+    if (!std::isfinite(factor)) throw Error("scale_weights: the factor must be finite");
+    Projection& pr = m.projections[projection];
+    if (pr.plastic)
+        throw Error("scale_weights: the weights of a plastic projection are its synapses' state");
+    pr.table.scale_weights(factor);
 }
 
 double Simulation::dt_ms() const {
