@@ -92,6 +92,13 @@ void PlasticSynapses::advance_all(double t_ms) {
     run(spec_.advance, batch_, t_ms);
 }
 
+void PlasticSynapses::take_state_of(const PlasticSynapses& other) {
+    for (size_t j = 0; j < state_.size() && j < other.state_.size(); ++j)
+        std::copy(other.state_[j].begin(), other.state_[j].end(), state_[j].begin());
+    unadvanced_ = other.unadvanced_;
+    due_ = other.due_;
+}
+
 void PlasticSynapses::resume() {
     // Copied back into the arrays the state pointers refer to.
     for (size_t j = 0; j < unadvanced_.size(); ++j)

@@ -57,6 +57,10 @@ public:
     /// pieces is not bit for bit advancing it in one.
     void resume();
 
+    /// Takes the state and the postsynaptic spikes in flight of `other`, the same synapses
+    /// in another simulation (an interactive session's network rebuilt as it grew).
+    void take_state_of(const PlasticSynapses& other);
+
     bool has_post() const { return spec_.on_post != nullptr; }
     const SynapseModelSpec& spec() const { return spec_; }
     const std::vector<double>& state(uint32_t j) const { return state_[j]; }

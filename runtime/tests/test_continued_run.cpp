@@ -155,3 +155,64 @@ TEST(ContinuedRun, PlasticWeightsAreNotScaled) {
     sim->build();
     EXPECT_THROW(sim->scale_weights(0, 2.0), nncrt::Error);
 }
+
+namespace {
+
+/// The network of network(true) and, when `grown`, a second population Q that P drives and
+/// that sends nothing back: P's activity cannot tell whether Q is there.
+std::unique_ptr<Simulation> grown_network(bool grown, bool plastic) {
+    auto sim = network(plastic);
+    if (!grown) return sim;
+    const auto q = sim->add_population(lif_population("Q", 30));
+    sim->add_poisson({q, 1000.0, 0.25, 0});
+    ProjectionSpec proj;
+    proj.source = 0;
+    proj.target = q;
+    proj.connector.kind = nncrt::Connector::Kind::FixedProbability;
+    proj.connector.probability = 0.3;
+    proj.weight = Distribution::constant(0.3);
+    proj.delay_ms = Distribution::constant(3.0);
+    sim->add_projection(proj);
+    sim->record_spikes(q);
+    return sim;
+}
+
+} // namespace
+
+TEST(ContinuedRun, AGrownNetworkTakesOverTheRunningOne) {
+    for (const bool plastic : {false, true}) {
+        SCOPED_TRACE(plastic ? "plastic" : "static");
+        auto reference = grown_network(true, plastic);
+        reference->run(100.0);
+        // The network grows right after a spike of P, which is then on its way to its targets.
+        double split = 0.0;
+        for (double t : reference->recorded_spikes(0).times_ms)
+            if (t > 40.0 && split == 0.0) split = t;
+        ASSERT_GT(split, 0.0);
+        auto before = grown_network(false, plastic);
+        before->run(split);
+        auto after = grown_network(true, plastic);
+        after->continue_from(*before);
+        EXPECT_EQ(after->time_ms(), before->time_ms());
+        after->run(100.0 - split);
+        // P goes on as if nothing had happened: the network grown from the start shows it.
+        const auto& p = after->recorded_spikes(0);
+        ASSERT_GT(p.times_ms.size(), 100u);
+        EXPECT_EQ(p.times_ms, reference->recorded_spikes(0).times_ms);
+        EXPECT_EQ(p.node_ids, reference->recorded_spikes(0).node_ids);
+        EXPECT_EQ(after->state(0, 0), reference->state(0, 0));
+        if (plastic) {
+            EXPECT_EQ(after->synapse_state(0, 1), reference->synapse_state(0, 1));
+        }
+        // Q started when it was added.
+        const auto& q = after->recorded_spikes(1).times_ms;
+        ASSERT_FALSE(q.empty());
+        EXPECT_GT(q.front(), split);
+    }
+    // A network that is not a continuation of the previous one is refused.
+    auto before = grown_network(false, false);
+    before->run(10.0);
+    auto other = std::make_unique<Simulation>(nncrt::SimulationConfig{0.1, 7});
+    other->add_population(lif_population("Other", 40));
+    EXPECT_THROW(other->continue_from(*before), nncrt::Error);
+}
