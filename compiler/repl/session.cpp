@@ -109,6 +109,10 @@ struct Session::Impl {
     std::vector<kir::PopulationKernel> kernels;         ///< as compiled (renamed)
     std::vector<kir::PopulationKernel> synapse_kernels; ///< as compiled (renamed)
     llvmjit::CompiledKernels compiled;
+    /// Every kernel compiled in this session, by its IR (kir::to_string), with its entry point.
+    std::map<std::string, std::pair<kir::PopulationKernel, nncrt_update_fn>> kernel_cache;
+    std::map<std::string, std::pair<kir::PopulationKernel, nncrt_synapse_event_fn>> event_cache;
+    size_t kernels_compiled_last = 0; ///< by the last compile_all
     std::vector<driver::ProjectionFunctions> pair_functions;
 
     std::unique_ptr<nncrt::Simulation> sim;
@@ -203,20 +207,77 @@ struct Session::Impl {
         if (!result) return false;
         if (items != network_items) {
             if (sim && sim->steps_done() > 0) {
-                diags.error(fmt::format("the network has run for {:g} ms; it cannot grow while "
-                                        "it runs",
-                                        sim->time_ms()),
-                            "`:reset` first (back to t = 0), then add the statement; the "
-                            "session keeps everything typed so far");
-                return false;
+                if (!grow(std::move(*result))) return false;
+            } else {
+                drop_simulation();
+                lowered = std::move(result);
             }
-            drop_simulation();
+        } else {
+            lowered = std::move(result);
         }
         loaded_files = std::move(files);
         entries = std::move(typed);
         parameter_sets = std::move(sets);
-        lowered = std::move(result);
         network_items = items;
+        return true;
+    }
+
+    /// The network grew while it runs: a simulation of the grown network takes over from the
+    /// running one (nncrt::Simulation::continue_from). Only kernels not compiled before are
+    /// compiled. On failure (the statements do not extend the network at its end, say) the
+    /// session is as it was.
+    bool grow(passes::LoweredProgram grown) {
+        const ir::Network before = *network();
+        auto saved_lowered = std::move(lowered);
+        auto saved_kernels = kernels;
+        auto saved_events = synapse_kernels;
+        auto saved_compiled = compiled;
+        auto saved_pairs = pair_functions;
+        auto saved_variables = variables;
+        std::unique_ptr<nncrt::Simulation> running = std::move(sim);
+        const auto restore = [&] {
+            lowered = std::move(saved_lowered);
+            kernels = std::move(saved_kernels);
+            synapse_kernels = std::move(saved_events);
+            compiled = std::move(saved_compiled);
+            pair_functions = std::move(saved_pairs);
+            variables = std::move(saved_variables);
+            sim = std::move(running);
+            compiled_valid = true;
+        };
+        lowered = std::move(grown);
+        compiled_valid = false;
+        if (!ensure_simulation()) {
+            restore();
+            return false;
+        }
+        try {
+            sim->continue_from(*running);
+        } catch (const nncrt::Error& e) {
+            diags.error(fmt::format("the network has run for {:g} ms and cannot grow this way: "
+                                    "{}",
+                                    running->time_ms(), e.what()),
+                        "statements added while it runs must come after the others; `:reset` "
+                        "first (back to t = 0) to change it otherwise");
+            restore();
+            return false;
+        }
+        const ir::Network& now = *network();
+        std::vector<std::string> kept, added;
+        for (size_t p = 0; p < now.populations.size(); ++p)
+            (p < before.populations.size() ? kept : added).push_back(now.populations[p].name);
+        out << fmt::format("the network grew at t = {:g} ms: {} kept {} state, spikes in "
+                           "flight and recorded",
+                           sim->time_ms(), fmt::join(kept, ", "),
+                           kept.size() == 1 ? "its" : "their");
+        if (!before.projections.empty())
+            out << fmt::format(", and the synapses of {} projection{}", before.projections.size(),
+                               before.projections.size() == 1 ? "" : "s");
+        if (!added.empty())
+            out << fmt::format("; {} start{} from {} initial values", fmt::join(added, ", "),
+                               added.size() == 1 ? "s" : "", added.size() == 1 ? "its" : "their");
+        out << fmt::format(" ({} new kernel{} compiled)\n", kernels_compiled_last,
+                           kernels_compiled_last == 1 ? "" : "s");
         return true;
     }
 
@@ -346,19 +407,56 @@ struct Session::Impl {
         return kernel;
     }
 
+    /// Compiles the kernels of `lowered` that the JIT does not hold yet; a kernel is the same
+    /// as one compiled before when its IR is (the population's name is in it).
     void compile_all() {
         const ir::Network& net = *network();
         ++generation;
         kernels.clear();
         synapse_kernels.clear();
-        for (const auto& k : lowered->kernels)
+        compiled = {};
+        std::vector<kir::PopulationKernel> fresh, fresh_events;
+        std::vector<size_t> fresh_at, fresh_events_at;
+        std::vector<std::string> fresh_keys, fresh_event_keys;
+        for (const auto& k : lowered->kernels) {
+            const std::string key = kir::to_string(k);
+            if (auto cached = kernel_cache.find(key); cached != kernel_cache.end()) {
+                kernels.push_back(cached->second.first);
+                compiled.updates.push_back(cached->second.second);
+                continue;
+            }
             kernels.push_back(renamed(k));
-        for (const auto& k : lowered->synapse_kernels)
+            compiled.updates.push_back(nullptr);
+            fresh.push_back(kernels.back());
+            fresh_at.push_back(kernels.size() - 1);
+            fresh_keys.push_back(key);
+        }
+        for (const auto& k : lowered->synapse_kernels) {
+            const std::string key = kir::to_string(k);
+            if (auto cached = event_cache.find(key); cached != event_cache.end()) {
+                synapse_kernels.push_back(cached->second.first);
+                compiled.synapse_events.push_back(cached->second.second);
+                continue;
+            }
             synapse_kernels.push_back(renamed(k));
+            compiled.synapse_events.push_back(nullptr);
+            fresh_events.push_back(synapse_kernels.back());
+            fresh_events_at.push_back(synapse_kernels.size() - 1);
+            fresh_event_keys.push_back(key);
+        }
         timer.time("jit", [&] {
             pair_functions = driver::compile_pair_functions(net, pair_jit);
-            compiled = jit.compile(kernels, synapse_kernels);
+            const auto made = jit.compile(fresh, fresh_events);
+            for (size_t i = 0; i < fresh.size(); ++i) {
+                compiled.updates[fresh_at[i]] = made.updates.at(i);
+                kernel_cache[fresh_keys[i]] = {fresh[i], made.updates[i]};
+            }
+            for (size_t i = 0; i < fresh_events.size(); ++i) {
+                compiled.synapse_events[fresh_events_at[i]] = made.synapse_events.at(i);
+                event_cache[fresh_event_keys[i]] = {fresh_events[i], made.synapse_events[i]};
+            }
         });
+        kernels_compiled_last = fresh.size() + fresh_events.size();
         compiled_valid = true;
     }
 
@@ -548,6 +646,7 @@ struct Session::Impl {
                 return false;
             }
             update = timer.time("jit", [&] { return jit.compile({*kernel}).at(0); });
+            kernel_cache[kir::to_string(result->kernels.at(size_t(p)))] = {*kernel, update};
         }
         const double took = ms_since(start);
         parameter_sets = std::move(sets);

@@ -144,17 +144,43 @@ TEST(Session, ResetGoesBackToTheStartWithTheChangesKept) {
     EXPECT_EQ(saved_spikes(s, dir, "again.csv"), saved_spikes(fresh, dir, "fresh.csv"));
 }
 
-TEST(Session, TheNetworkGrowsOnlyBeforeItRuns) {
-    TypedSession s;
+TEST(Session, TheNetworkGrowsWhileItRuns) {
+    const std::string inhibitory = "population I = iaf_psc_delta[50] { E_L = 0 mV; V_reset = "
+                                   "10 mV; V_th = 20 mV; tau_m = 20 ms; C_m = 1 pF }";
+    const std::string driven = "project E -> I { connect = fixed_indegree(20); weight = 2 mV; "
+                               "delay = 1.5 ms; receptor = exc }";
+    TypedSession s, from_the_start;
     define_small_network(s);
-    s.type(":run 10 ms");
-    const std::string out = s.type("population I = iaf_psc_delta[50]", false);
-    EXPECT_NE(out.find("the network has run for 10 ms"), std::string::npos) << out;
-    EXPECT_NE(s.type(":rates").find("E "), std::string::npos);
-    s.type(":reset");
-    s.type("population I = iaf_psc_delta[50]");
-    const std::string run = s.type(":run 10 ms");
-    EXPECT_NE(run.find("  I "), std::string::npos) << run;
+    define_small_network(from_the_start);
+    s.type(":run 50 ms");
+    const std::string grew = s.type(inhibitory);
+    EXPECT_NE(grew.find("the network grew at t = 50 ms: E kept its state, spikes in flight and "
+                        "recorded, and the synapses of 1 projection; I starts from its initial "
+                        "values (1 new kernel compiled)"),
+              std::string::npos)
+        << grew;
+    EXPECT_NE(s.type(driven).find("(0 new kernels compiled)"), std::string::npos);
+    const std::string run = s.type(":run 50 ms");
+    EXPECT_NE(run.find("t = 100 ms"), std::string::npos) << run;
+    EXPECT_GT(number_after(run.substr(run.find("  I ")), "spikes"), 0.0) << run;
+    // E does not hear from I: it goes on as in the network that had I from the start.
+    from_the_start.type(inhibitory);
+    from_the_start.type(driven);
+    from_the_start.type(":run 100 ms");
+    EXPECT_EQ(s.type(":print E.V_m[0:200]"), from_the_start.type(":print E.V_m[0:200]"));
+    const auto rate_of_e = [](const std::string& rates) {
+        const size_t at = rates.find("  E ");
+        return rates.substr(at, rates.find('\n', at) - at);
+    };
+    EXPECT_EQ(rate_of_e(s.type(":rates")), rate_of_e(from_the_start.type(":rates")));
+    // A loaded file's network statements come before those typed, so they cannot extend a
+    // network that runs.
+    TemporaryDirectory dir;
+    std::ofstream(dir.file("extra.nml")) << "import \"stdlib/neurons/iaf_psc_delta.nml\"\n"
+                                            "network extra { population Z = iaf_psc_delta[5] }\n";
+    const std::string refused = s.type(":load " + dir.file("extra.nml"), false);
+    EXPECT_NE(refused.find("cannot grow this way"), std::string::npos) << refused;
+    EXPECT_NE(s.type(":run 10 ms").find("t = 110 ms"), std::string::npos);
 }
 
 TEST(Session, LoadTakesAFilesModelsAndNetwork) {
