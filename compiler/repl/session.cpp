@@ -160,6 +160,20 @@ struct Session::Impl {
             auto input =
                 timer.time("parse", [&] { return parse_session_input(id, sources, diags); });
             if (!input) return std::nullopt;
+            // A model typed again replaces the one declared before under its name: a changed
+            // model, as a modeller edits it at the prompt.
+            for (auto& file : program.files) {
+                std::erase_if(file.neurons, [&](const ast::Neuron& old) {
+                    return std::any_of(input->declarations.neurons.begin(),
+                                       input->declarations.neurons.end(),
+                                       [&](const ast::Neuron& n) { return n.name == old.name; });
+                });
+                std::erase_if(file.synapses, [&](const ast::Synapse& old) {
+                    return std::any_of(input->declarations.synapses.begin(),
+                                       input->declarations.synapses.end(),
+                                       [&](const ast::Synapse& n) { return n.name == old.name; });
+                });
+            }
             take_networks(input->declarations);
             for (auto& item : input->network_items)
                 network.items.push_back(std::move(item));
@@ -212,6 +226,8 @@ struct Session::Impl {
                 drop_simulation();
                 lowered = std::move(result);
             }
+        } else if (!swap_changed_kernels(*result)) {
+            return false;
         } else {
             lowered = std::move(result);
         }
@@ -219,6 +235,67 @@ struct Session::Impl {
         entries = std::move(typed);
         parameter_sets = std::move(sets);
         network_items = items;
+        return true;
+    }
+
+    /// The same network with changed models: the kernels that changed are compiled and
+    /// swapped into the running simulation, state kept. A changed synapse model, or a kernel
+    /// with other state variables, cannot be swapped: refused once the network has run.
+    bool swap_changed_kernels(const passes::LoweredProgram& next) {
+        if (!lowered || !lowered->program.network || !compiled_valid) return true;
+        std::vector<size_t> changed;
+        for (size_t p = 0; p < next.kernels.size(); ++p)
+            if (kir::to_string(next.kernels[p]) != kir::to_string(lowered->kernels.at(p)))
+                changed.push_back(p);
+        bool events_changed = next.synapse_kernels.size() != lowered->synapse_kernels.size();
+        for (size_t k = 0; !events_changed && k < next.synapse_kernels.size(); ++k)
+            events_changed = kir::to_string(next.synapse_kernels[k]) !=
+                             kir::to_string(lowered->synapse_kernels[k]);
+        if (changed.empty() && !events_changed) return true;
+        const bool running = sim && sim->steps_done() > 0;
+        const auto refuse = [&](const std::string& why) {
+            diags.error(fmt::format("the network has run for {:g} ms; {}", sim->time_ms(), why),
+                        "`:reset` first (back to t = 0): the network is then rebuilt with it");
+            return false;
+        };
+        if (events_changed) {
+            if (running) return refuse("a changed synapse model cannot replace the running one");
+            drop_simulation();
+            return true;
+        }
+        std::vector<kir::PopulationKernel> fresh;
+        ++generation;
+        for (size_t p : changed) {
+            fresh.push_back(renamed(next.kernels[p]));
+            const auto& old = kernels.at(p);
+            if (sim && (fresh.back().state_names != old.state_names ||
+                        fresh.back().input_names != old.input_names ||
+                        fresh.back().receptor_names != old.receptor_names)) {
+                if (running)
+                    return refuse(fmt::format("the changed model gives '{}' other state "
+                                              "variables ({}) than the running kernel ({})",
+                                              network()->populations[p].name,
+                                              fmt::join(fresh.back().state_names, ", "),
+                                              fmt::join(old.state_names, ", ")));
+                drop_simulation();
+                return true;
+            }
+        }
+        const auto start = Clock::now();
+        const auto updates = timer.time("jit", [&] { return jit.compile(fresh); });
+        const double took = ms_since(start);
+        std::vector<std::string> names;
+        for (size_t i = 0; i < changed.size(); ++i) {
+            const size_t p = changed[i];
+            kernel_cache[kir::to_string(next.kernels[p])] = {fresh[i], updates.at(i)};
+            kernels[p] = fresh[i];
+            compiled.updates[p] = updates[i];
+            if (sim) sim->set_update_kernel(nncrt::PopulationId(p), updates[i]);
+            names.push_back(network()->populations[p].name);
+        }
+        out << fmt::format("recompiled the kernel{} of {} in {:.1f} ms{}\n",
+                           names.size() == 1 ? "" : "s", fmt::join(names, ", "), took,
+                           sim ? ", state kept" : "");
         return true;
     }
 

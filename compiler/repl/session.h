@@ -13,7 +13,8 @@
 // them). The simulation is built at the first `:run` and then continued; `:set` of a
 // parameter recompiles that population's kernel and swaps it into the running simulation,
 // `:set SRC -> TGT.weight *= F` scales the stored weights, `:reset` goes back to t = 0.
-// Network statements typed after a run make the network grow: a simulation of the grown
+// A model typed again replaces the earlier one; the kernels that change are recompiled and
+// swapped in. Network statements typed after a run make the network grow: a simulation of the grown
 // network, with only the new kernels compiled, takes over from the running one.
 #pragma once
 
