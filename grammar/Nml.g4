@@ -24,6 +24,12 @@ standaloneExpr
     : expr EOF
     ;
 
+// What is typed at `nnc repl`'s prompt: declarations as in a file, and the items of a
+// network, which belong to the session's implicit network.
+sessionInput
+    : (importDecl | neuronDecl | synapseDecl | networkDecl | networkItem)* EOF
+    ;
+
 // ---------------------------------------------------------------------------------------
 // Neuron models
 

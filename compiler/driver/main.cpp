@@ -4,6 +4,7 @@
 #include "kernel_jit.h"
 #include "nncrt/simulation.h"
 #include "passes/pipeline.h"
+#include "repl.h"
 
 #include <CLI/CLI.hpp>
 
@@ -85,6 +86,14 @@ int main(int argc, char** argv) {
                          "directory searched for the library (its stdlib/ folder) before "
                          "$NNC_PATH and the installed one; repeatable");
 
+    nnc::repl::ReplOptions repl;
+    auto* repl_cmd = app.add_subcommand(
+        "repl", "an interactive session on the JIT: define, run, inspect, change, run on");
+    repl_cmd->add_option("file", repl.file, "a .nml file to load first");
+    repl_cmd->add_option("-I,--include", repl.include_dirs,
+                         "directory searched for imports before $NNC_PATH and the standard "
+                         "library; repeatable");
+
     // CLI11 would only say that a subcommand is required.
     const auto is_command = [&](const std::string& name) {
         for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
@@ -92,9 +101,9 @@ int main(int argc, char** argv) {
         return false;
     };
     if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
-        std::cerr
-            << "nnc: error: unknown command '" << argv[1]
-            << "'\nhint: the commands are check, run, dump-ir and list-models; see nnc --help\n";
+        std::cerr << "nnc: error: unknown command '" << argv[1]
+                  << "'\nhint: the commands are check, run, dump-ir, list-models and repl; "
+                     "see nnc --help\n";
         return exit_usage_error;
     }
     try {
@@ -107,6 +116,7 @@ int main(int argc, char** argv) {
         if (*check_cmd) return check_command(check);
         if (*run_cmd) return run_command(run);
         if (*list_cmd) return list_models_command(list);
+        if (*repl_cmd) return nnc::repl::run_repl(repl);
         if (*dump_cmd) {
             if (print_passes) {
                 // NAME, whether --no-optimise skips it, what it does: one line per pass.

@@ -267,4 +267,11 @@ struct File {
     std::vector<Network> networks;
 };
 
+/// What one entry at `nnc repl`'s prompt holds: declarations, as a file would, and items
+/// of the session's implicit network, in the order typed.
+struct SessionInput {
+    File declarations;
+    std::vector<NetworkItem> network_items;
+};
+
 } // namespace nnc::ast

@@ -74,6 +74,27 @@ ast::ExprPtr AstBuilder::build(NmlParser::StandaloneExprContext* tree) {
     return result;
 }
 
+std::optional<ast::SessionInput> AstBuilder::build(NmlParser::SessionInputContext* tree) {
+    ast::SessionInput input;
+    input.declarations.file = file_;
+    if (!tree) return std::nullopt;
+    for (auto* child : tree->children) {
+        if (auto* import_ctx = dynamic_cast<NmlParser::ImportDeclContext*>(child))
+            input.declarations.imports.push_back(import(import_ctx));
+        else if (auto* neuron_ctx = dynamic_cast<NmlParser::NeuronDeclContext*>(child))
+            input.declarations.neurons.push_back(neuron(neuron_ctx));
+        else if (auto* synapse_ctx = dynamic_cast<NmlParser::SynapseDeclContext*>(child))
+            input.declarations.synapses.push_back(synapse(synapse_ctx));
+        else if (auto* network_ctx = dynamic_cast<NmlParser::NetworkDeclContext*>(child))
+            input.declarations.networks.push_back(network(network_ctx));
+        else if (auto* item_ctx = dynamic_cast<NmlParser::NetworkItemContext*>(child))
+            if (auto built = network_item(item_ctx))
+                input.network_items.push_back(std::move(*built));
+    }
+    if (failed_) return std::nullopt;
+    return input;
+}
+
 ast::Import AstBuilder::import(NmlParser::ImportDeclContext* ctx) {
     ast::Import result;
     result.range = range(ctx);

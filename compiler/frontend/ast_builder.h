@@ -59,6 +59,7 @@ public:
 
     std::optional<ast::File> build(grammar::NmlParser::FileContext* tree);
     ast::ExprPtr build(grammar::NmlParser::StandaloneExprContext* tree);
+    std::optional<ast::SessionInput> build(grammar::NmlParser::SessionInputContext* tree);
 
 private:
     struct Built {

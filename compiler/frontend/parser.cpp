@@ -1057,4 +1057,11 @@ ast::ExprPtr parse_expression(FileId file, const SourceManager& sources, Diagnos
         [](AstBuilder& b, NmlParser::StandaloneExprContext* tree) { return b.build(tree); });
 }
 
+std::optional<ast::SessionInput> parse_session_input(FileId file, const SourceManager& sources,
+                                                     DiagnosticEngine& diags) {
+    return run<std::optional<ast::SessionInput>>(
+        file, sources, diags, "end of input", [](NmlParser& p) { return p.sessionInput(); },
+        [](AstBuilder& b, NmlParser::SessionInputContext* tree) { return b.build(tree); });
+}
+
 } // namespace nnc

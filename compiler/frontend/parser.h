@@ -20,6 +20,11 @@ std::optional<ast::File> parse_file(FileId file, const SourceManager& sources,
 /// Reports syntax errors; returns null if there were any.
 ast::ExprPtr parse_expression(FileId file, const SourceManager& sources, DiagnosticEngine& diags);
 
+/// Parses one entry typed at `nnc repl`'s prompt: declarations and network items.
+/// Reports syntax errors; returns nullopt if there were any.
+std::optional<ast::SessionInput> parse_session_input(FileId file, const SourceManager& sources,
+                                                     DiagnosticEngine& diags);
+
 /// A root file and everything it imports, transitively, each file once.
 struct LoadedProgram {
     std::vector<ast::File> files; ///< imported files before the files importing them; root last

@@ -30,4 +30,10 @@ uint64_t ConnectionTable::bytes() const {
     return b;
 }
 
+void ConnectionTable::scale_weights(double factor) {
+    uniform_weight_ *= factor;
+    for (float& w : weights_)
+        w = float(double(w) * factor);
+}
+
 } // namespace nncrt

@@ -67,6 +67,9 @@ public:
     std::span<const float> weights() const { return weights_; }  ///< empty when uniform
     std::span<const uint16_t> delays() const { return delays_; } ///< empty when uniform
 
+    /// Multiplies every weight by `factor` (a per-synapse weight is stored as a float again).
+    void scale_weights(double factor);
+
     /// Bytes held: offsets, per-synapse arrays and uniform values.
     uint64_t bytes() const;
 

@@ -1,5 +1,6 @@
 #include "plastic_synapses.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace nncrt {
@@ -84,10 +85,25 @@ void PlasticSynapses::arrive(uint64_t step, double t_ms) {
 
 void PlasticSynapses::advance_all(double t_ms) {
     if (!spec_.advance || state_.empty() || state_[0].empty()) return;
+    unadvanced_ = state_;
     batch_.resize(state_[0].size());
     for (uint64_t s = 0; s < batch_.size(); ++s)
         batch_[s] = s;
     run(spec_.advance, batch_, t_ms);
+}
+
+void PlasticSynapses::take_state_of(const PlasticSynapses& other) {
+    for (size_t j = 0; j < state_.size() && j < other.state_.size(); ++j)
+        std::copy(other.state_[j].begin(), other.state_[j].end(), state_[j].begin());
+    unadvanced_ = other.unadvanced_;
+    due_ = other.due_;
+}
+
+void PlasticSynapses::resume() {
+    // Copied back into the arrays the state pointers refer to.
+    for (size_t j = 0; j < unadvanced_.size(); ++j)
+        std::copy(unadvanced_[j].begin(), unadvanced_[j].end(), state_[j].begin());
+    unadvanced_.clear();
 }
 
 uint64_t PlasticSynapses::bytes() const {

@@ -49,8 +49,17 @@ public:
     /// step `step`.
     void arrive(uint64_t step, double t_ms);
 
-    /// Advances every synapse to t_ms with the model's `advance` kernel, if it has one.
+    /// Advances every synapse to t_ms with the model's `advance` kernel, if it has one, so
+    /// that the state can be read as of t_ms; the state as it was is kept aside for resume().
     void advance_all(double t_ms);
+    /// Puts back the state as advance_all found it. A run continued after advance_all then
+    /// computes with the same numbers as one that never stopped: advancing a trace in two
+    /// pieces is not bit for bit advancing it in one.
+    void resume();
+
+    /// Takes the state and the postsynaptic spikes in flight of `other`, the same synapses
+    /// in another simulation (an interactive session's network rebuilt as it grew).
+    void take_state_of(const PlasticSynapses& other);
 
     bool has_post() const { return spec_.on_post != nullptr; }
     const SynapseModelSpec& spec() const { return spec_; }
@@ -63,6 +72,7 @@ private:
 
     SynapseModelSpec spec_;
     std::vector<std::vector<double>> state_;
+    std::vector<std::vector<double>> unadvanced_; ///< state_ before advance_all, until resume()
     std::vector<double*> state_ptrs_;
     // Synapses of target t: by_target_[target_offsets_[t] .. target_offsets_[t + 1]).
     std::vector<uint64_t> target_offsets_;

@@ -1013,6 +1013,8 @@ void Simulation::run(double duration_ms, const ProgressFn& progress) {
         throw Error(
             fmt::format("run: {} steps would pass the limit of {} steps", steps, rng_max_index));
     m.prepare_run();
+    for (Projection& pr : m.projections)
+        if (pr.plastic) pr.plastic->resume();
 
     const uint64_t end = m.step + steps;
     const double end_ms = double(end) * dt;
@@ -1037,6 +1039,98 @@ void Simulation::run(double duration_ms, const ProgressFn& progress) {
     // Plastic synapses are brought up to date, so that their state can be read as of now.
     for (Projection& pr : m.projections)
         if (pr.plastic) pr.plastic->advance_all(end_ms);
+}
+
+void Simulation::set_update_kernel(PopulationId pop, nncrt_update_fn update) {
+    if (update == nullptr) throw Error("set_update_kernel: no kernel given");
+    impl_->pop(pop, "set_update_kernel").spec.update = update;
+}
+
+void Simulation::continue_from(const Simulation& previous) {
+    Impl& m = *impl_;
+    const Impl& old = *previous.impl_;
+    build();
+    if (!old.built) throw Error("continue_from: the previous simulation was never built");
+    const auto mismatch = [](const std::string& what) {
+        throw Error("continue_from: " + what + " of the previous network differs");
+    };
+    if (old.config.dt_ms != m.config.dt_ms || old.config.seed != m.config.seed)
+        mismatch("the time step or the seed");
+    if (old.pops.size() > m.pops.size() || old.projections.size() > m.projections.size() ||
+        old.poisson.size() > m.poisson.size() || old.spike_times.size() > m.spike_times.size() ||
+        old.inhomogeneous_poisson.size() > m.inhomogeneous_poisson.size() ||
+        old.noise.size() > m.noise.size() || old.state_records.size() > m.state_records.size())
+        mismatch("the number of populations, projections, generators or recorders");
+    for (size_t id = 0; id < old.pops.size(); ++id) {
+        const Population& from = *old.pops[id];
+        Population& to = *m.pops[id];
+        if (from.spec.name != to.spec.name || from.size() != to.size() ||
+            from.spec.state_names != to.spec.state_names ||
+            from.spec.receptor_names != to.spec.receptor_names)
+            mismatch(fmt::format("population '{}'", to.spec.name));
+        to.state = from.state;
+        to.recorder = from.recorder;
+        // Inputs are rewritten when their sources change; a source added here does that.
+        to.input = from.input;
+        if (to.dc_on.size() == from.dc_on.size()) to.dc_on = from.dc_on;
+        // Spikes in flight: the slots of the steps to come, wherever they lie in each ring.
+        for (size_t r = 0; r < to.receptors.size(); ++r) {
+            const RingBuffer& ring_from = from.receptors[r];
+            RingBuffer& ring_to = to.receptors[r];
+            if (ring_to.slot_count() < ring_from.slot_count())
+                mismatch(fmt::format("the longest delay into '{}'", to.spec.name));
+            for (uint64_t k = old.step; k < old.step + ring_from.slot_count(); ++k)
+                std::copy_n(ring_from.slot(ring_from.slot_of(k)), to.size(),
+                            ring_to.slot(ring_to.slot_of(k)));
+        }
+    }
+    for (size_t i = 0; i < old.projections.size(); ++i) {
+        const Projection& from = old.projections[i];
+        Projection& to = m.projections[i];
+        if (from.spec.source != to.spec.source || from.spec.target != to.spec.target ||
+            from.spec.receptor != to.spec.receptor || bool(from.plastic) != bool(to.plastic))
+            mismatch(fmt::format("projection {}", i));
+        to.table = from.table;
+        if (to.plastic) to.plastic->take_state_of(*from.plastic);
+    }
+    for (size_t s = 0; s < old.spike_times.size(); ++s)
+        m.spike_times[s].next = old.spike_times[s].next;
+    for (size_t s = old.spike_times.size(); s < m.spike_times.size(); ++s) {
+        SpikeTimesSource& src = m.spike_times[s]; // what was due before now is not sent
+        while (src.next < src.slots.size() && src.slots[src.next].slot < old.step)
+            ++src.next;
+    }
+    for (size_t s = 0; s < old.inhomogeneous_poisson.size(); ++s)
+        m.inhomogeneous_poisson[s].window = old.inhomogeneous_poisson[s].window;
+    for (size_t s = 0; s < old.noise.size(); ++s) {
+        m.noise[s].values = old.noise[s].values;
+        m.noise[s].on = old.noise[s].on;
+        m.noise[s].interval = old.noise[s].interval;
+    }
+    for (size_t r = 0; r < old.state_records.size(); ++r) {
+        const StateRecord& from = old.state_records[r];
+        StateRecord& to = m.state_records[r];
+        if (from.population != to.population || from.state_index != to.state_index ||
+            from.first != to.first || from.count != to.count ||
+            from.interval_steps != to.interval_steps)
+            mismatch(fmt::format("state recorder {}", r));
+        to.values = from.values;
+        to.start_ms = from.start_ms;
+    }
+    m.step = old.step;
+}
+
+void Simulation::scale_weights(ProjectionId projection, double factor) {
+    Impl& m = *impl_;
+    if (projection >= m.projections.size())
+        throw Error(fmt::format("scale_weights: unknown projection id {} (there are {})",
+                                projection, m.projections.size()));
+    if (!m.built) throw Error("scale_weights: the simulation is not built yet");
+    if (!std::isfinite(factor)) throw Error("scale_weights: the factor must be finite");
+    Projection& pr = m.projections[projection];
+    if (pr.plastic)
+        throw Error("scale_weights: the weights of a plastic projection are its synapses' state");
+    pr.table.scale_weights(factor);
 }
 
 double Simulation::dt_ms() const {

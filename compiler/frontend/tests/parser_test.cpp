@@ -780,3 +780,41 @@ TEST(Robustness, ManyStrayBracesStopAtTheCap) {
 
 } // namespace
 } // namespace nnc
+
+namespace nnc {
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// An entry typed at `nnc repl`'s prompt
+
+TEST(ParseSessionInput, DeclarationsAndNetworkStatementsInOrder) {
+    test::Session s;
+    const FileId id = s.sources.add("<repl:1>", "import \"stdlib/neurons/iaf_psc_delta.nml\"\n"
+                                                "neuron n { parameters { a = 1 } }\n"
+                                                "population E = n[10]\n"
+                                                "project E -> E { weight = 1 }\n"
+                                                "network more { let x = 2 }");
+    auto input = parse_session_input(id, s.sources, s.diags);
+    ASSERT_TRUE(input) << s.output();
+    EXPECT_EQ(input->declarations.imports.size(), 1u);
+    ASSERT_EQ(input->declarations.neurons.size(), 1u);
+    EXPECT_EQ(input->declarations.neurons[0].name, "n");
+    ASSERT_EQ(input->network_items.size(), 2u);
+    const auto* pop = std::get_if<ast::Population>(&input->network_items[0]);
+    ASSERT_NE(pop, nullptr);
+    EXPECT_EQ(pop->name, "E");
+    expect_range(pop->range, 3, 1, 3, 20);
+    EXPECT_TRUE(std::holds_alternative<ast::Projection>(input->network_items[1]));
+    ASSERT_EQ(input->declarations.networks.size(), 1u);
+    EXPECT_EQ(input->declarations.networks[0].name, "more");
+}
+
+TEST(ParseSessionInput, ASyntaxErrorIsPlacedInTheEntry) {
+    test::Session s;
+    const FileId id = s.sources.add("<repl:4>", "population E = [10]");
+    EXPECT_FALSE(parse_session_input(id, s.sources, s.diags));
+    EXPECT_NE(s.output().find("<repl:4>:1:16: error:"), std::string::npos) << s.output();
+}
+
+} // namespace
+} // namespace nnc

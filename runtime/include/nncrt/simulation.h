@@ -381,8 +381,25 @@ public:
     /// Creates synapses and ring buffers. Called by run() if not called before.
     void build();
     /// Advances the model by duration_ms (rounded to whole steps); can be called again
-    /// to continue.
+    /// to continue: run(a); run(b) gives the same spikes and states, bit for bit, as
+    /// run(a + b).
     void run(double duration_ms, const ProgressFn& progress = {});
+
+    /// Between runs (an interactive session): the population's update kernel becomes
+    /// `update`, which must use the same state, input and receptor arrays as the one it
+    /// replaces (a recompilation with other parameter values); its state is kept.
+    void set_update_kernel(PopulationId pop, nncrt_update_fn update);
+    /// An interactive session's network that grew between runs: this simulation, built, holds
+    /// the network of `previous` (which has run) with populations, projections, stimuli and
+    /// recorders added after its own. It takes over the time, and for what `previous` has:
+    /// the state of the populations, the spikes in flight and recorded, the synapses (as
+    /// built, with their state) and where the generators and recorders stand. What was added
+    /// starts now, from its initial values. Throws Error if `previous` is not a beginning of
+    /// this network.
+    void continue_from(const Simulation& previous);
+    /// Between runs, after build(): every weight of a projection of static synapses is
+    /// multiplied by `factor`.
+    void scale_weights(ProjectionId projection, double factor);
 
     double dt_ms() const;
     uint64_t steps_done() const;
