@@ -383,6 +383,9 @@ public:
     /// Advances the model by duration_ms (rounded to whole steps); can be called again
     /// to continue.
     void run(double duration_ms, const ProgressFn& progress = {});
+    /// Forgets the spikes counted and recorded and the state samples taken so far, as after
+    /// a warm-up: what follows is counted and recorded from the current time on.
+    void discard_recordings();
 
     double dt_ms() const;
     uint64_t steps_done() const;
