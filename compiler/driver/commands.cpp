@@ -79,7 +79,10 @@ std::vector<std::string> recorded_variable_names(const ir::Network& network,
 /// samples will not fit is refused before it starts, at the `record` that asks for the most,
 /// rather than failing when the memory runs out.
 bool recordings_fit_in_memory(const ir::Network& network, DiagnosticEngine& diags) {
-    const double steps = std::round(network.simulation.duration_ms / network.simulation.dt_ms);
+    // Warm-up samples are discarded when it ends, so at most the longer part is held.
+    const double steps =
+        std::round(std::max(network.simulation.duration_ms, network.simulation.warmup_ms) /
+                   network.simulation.dt_ms);
     double total = 0.0, largest = 0.0, largest_samples = 0.0;
     const ir::StateRecorder* worst = nullptr;
     for (const auto& rec : network.state_recorders) {
@@ -214,10 +217,15 @@ int run_command(const RunOptions& options) {
 
     // A fault during the run still leaves what was recorded until then in the output.
     std::function<void()> report_fault;
-    ProgressLine progress(options.quiet ? nullptr : stderr, settings.duration_ms);
+    ProgressLine progress(options.quiet ? nullptr : stderr, settings.end_ms());
     try {
         timer.time("simulate", [&] {
-            sim->run(settings.duration_ms, [&](double t, double end) { progress.update(t, end); });
+            const auto show = [&](double t, double) { progress.update(t, settings.end_ms()); };
+            if (settings.warmup_ms > 0) {
+                sim->run(settings.warmup_ms, show);
+                sim->discard_recordings();
+            }
+            sim->run(settings.duration_ms, show);
         });
     } catch (const nncrt::NonFiniteState& e) {
         report_fault = [&, fault = e] { report_non_finite_state(diags, *lowered, fault); };

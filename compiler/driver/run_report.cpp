@@ -58,9 +58,14 @@ std::string thousands(uint64_t n) {
 void print_run_summary(std::ostream& out, const std::string& file, const ir::Network& network,
                        const nncrt::Simulation& sim, const PhaseTimer& timer,
                        const std::string& output, const std::vector<RecordedVariable>& variables) {
-    const double t_s = sim.time_ms() * 1e-3;
+    // Rates are over what was recorded: the run after its warm-up.
+    const double warmup_ms = std::min(network.simulation.warmup_ms, sim.time_ms());
+    const double t_s = (sim.time_ms() - warmup_ms) * 1e-3;
     out << fmt::format("nnc run {}: network '{}', {:g} ms of model time (dt = {:g} ms, seed {})\n",
-                       file, network.name, sim.time_ms(), sim.dt_ms(), network.simulation.seed);
+                       file, network.name, sim.time_ms() - warmup_ms, sim.dt_ms(),
+                       network.simulation.seed);
+    if (warmup_ms > 0)
+        out << fmt::format("  after a warm-up of {:g} ms, not counted or recorded\n", warmup_ms);
     size_t width = 10;
     for (const auto& pop : network.populations)
         width = std::max(width, pop.name.size());
@@ -89,8 +94,9 @@ void print_run_summary(std::ostream& out, const std::string& file, const ir::Net
         phases += fmt::format("{}{} {}", phases.empty() ? "" : ", ", name, seconds(s));
     out << "  time: " << phases << '\n';
     double sim_s = timer.seconds("simulate");
-    if (t_s > 0)
-        out << fmt::format("  real-time factor: {:.3f} (wall time / model time)\n", sim_s / t_s);
+    if (sim.time_ms() > 0)
+        out << fmt::format("  real-time factor: {:.3f} (wall time / model time)\n",
+                           sim_s / (sim.time_ms() * 1e-3));
     const bool csv = writes_csv(output);
     if (!output.empty())
         out << "  spikes written to " << output << (csv ? " (CSV)\n" : " (SONATA HDF5)\n");

@@ -308,8 +308,12 @@ struct StateRecorder {
 struct SimulationSettings {
     double dt_ms = 0.1;
     double duration_ms = 1000.0;
+    /// Simulated before `duration`; its spikes and samples are discarded (NEST's presimulation).
+    double warmup_ms = 0.0;
     uint64_t seed = 1;
     SourceRange range;
+
+    double end_ms() const { return warmup_ms + duration_ms; } ///< the whole run, warm-up included
 };
 
 struct Network {

@@ -297,6 +297,8 @@ std::string print_program(const Program& program) {
     }
     out += fmt::format("  simulate dt = {:g} ms, duration = {:g} ms, seed = {}\n",
                        n.simulation.dt_ms, n.simulation.duration_ms, n.simulation.seed);
+    if (n.simulation.warmup_ms > 0)
+        out += fmt::format("  simulate warmup = {:g} ms\n", n.simulation.warmup_ms);
     return out;
 }
 

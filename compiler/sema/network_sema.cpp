@@ -108,7 +108,7 @@ const char* const connection_rule_list =
 const std::vector<std::string> position_layouts = {"grid", "random_box", "cortical_depth"};
 const std::vector<std::string> generators = {"poisson", "spike_times", "dc", "step_current",
                                              "noise_current"};
-const std::vector<std::string> simulate_settings = {"dt", "duration", "seed"};
+const std::vector<std::string> simulate_settings = {"dt", "duration", "seed", "warmup"};
 
 class Elaborator;
 
@@ -647,6 +647,13 @@ private:
                 error(value.range, fmt::format("the duration must not be negative"));
             else if (q)
                 s.duration_ms = q->value;
+        } else if (name == "warmup") {
+            auto q = evaluate_as(value, dims::time, "the warm-up");
+            if (q && !(q->value >= 0))
+                error(value.range, "the warm-up must not be negative",
+                      "it is the model time simulated, and not recorded, before `duration`");
+            else if (q)
+                s.warmup_ms = q->value;
         } else if (name == "seed") {
             auto q = evaluate_as(value, Dimension::none(), "a seed");
             if (q && (!is_whole(q->value) || q->value < 0 || q->value >= 1.8e19))
@@ -2347,7 +2354,7 @@ private:
         const auto step_of = [&](double t) {
             return uint64_t(std::clamp(std::round(t / dt), 0.0, 0x1p62));
         };
-        const uint64_t steps = step_of(out_.simulation.duration_ms);
+        const uint64_t steps = step_of(out_.simulation.end_ms());
         const uint64_t first = step_of(out.start_ms);
         const uint64_t last = std::min(steps, step_of(out.stop_ms));
         if (last > first && last - first > max_tabulated_steps) {
@@ -2446,7 +2453,7 @@ private:
                 return;
             }
         }
-        const double end = out_.simulation.duration_ms;
+        const double end = out_.simulation.end_ms();
         if (!times->empty() && std::round(times->back() / dt) > std::round(end / dt))
             warning(element_range(*list, times->size() - 1),
                     fmt::format("spike time {} ms is after the end of the simulation "

@@ -1164,6 +1164,15 @@ std::vector<double>& Simulation::state(PopulationId pop, uint32_t state_index) {
     return const_cast<std::vector<double>&>(self.state(pop, state_index));
 }
 
+void Simulation::discard_recordings() {
+    for (auto& p : impl_->pops)
+        p->recorder.clear();
+    for (StateRecord& r : impl_->state_records) {
+        r.values = {};
+        r.start_ms = 0.0;
+    }
+}
+
 uint64_t Simulation::spike_count(PopulationId pop) const {
     return impl_->pop(pop, "spike_count").recorder.count();
 }

@@ -23,6 +23,10 @@ public:
     void add(double time_ms, const uint32_t* ids, uint64_t n);
 
     uint64_t count() const { return count_; }
+    void clear() {
+        count_ = 0;
+        spikes_ = {};
+    }
     const SpikeRecord& spikes() const { return spikes_; }
 
 private:

@@ -279,6 +279,31 @@ TEST(Simulation, RecordsSpikeTimesAtTheEndOfTheStep) {
     EXPECT_NEAR(sim.time_ms(), 1.2, 1e-12);
 }
 
+// A warm-up: what it fired and sampled is forgotten, and what follows is stamped with the
+// time since the start of the run, as before.
+TEST(Simulation, DiscardedRecordingsStartAgainFromTheCurrentTime) {
+    Simulation sim(config(0.1));
+    const auto p = sim.add_population(lif_population("p", 3));
+    sim.add_dc({p, 0, 0.3});
+    sim.record_spikes(p);
+    const auto v = sim.record_state(p, 0, 0, 3, 2);
+    sim.run(0.8); // spikes at 0.4 and 0.8 ms
+    ASSERT_EQ(sim.spike_count(p), 6u);
+    ASSERT_EQ(sim.recorded_state(v).sample_count(), 4u);
+    sim.discard_recordings();
+    EXPECT_EQ(sim.spike_count(p), 0u);
+    EXPECT_TRUE(sim.recorded_spikes(p).times_ms.empty());
+    EXPECT_EQ(sim.recorded_state(v).sample_count(), 0u);
+    sim.run(0.4); // the spike at 1.2 ms
+    EXPECT_EQ(sim.spike_count(p), 3u);
+    const auto& s = sim.recorded_spikes(p);
+    ASSERT_EQ(s.times_ms.size(), 3u);
+    EXPECT_NEAR(s.times_ms[0], 1.2, 1e-12);
+    const auto& r = sim.recorded_state(v);
+    ASSERT_EQ(r.sample_count(), 2u);
+    EXPECT_NEAR(r.start_ms, 1.0, 1e-12);
+}
+
 TEST(Simulation, InitialStateDrawsDependOnlyOnSeedPopulationVariableAndNeuron) {
     const auto initial = [](uint64_t seed, uint64_t n, bool extra_population) {
         Simulation sim(config(0.1, seed));

@@ -273,9 +273,9 @@ TEST(Tables, MicrocircuitExampleElaboratesTheReferenceTables) {
     EXPECT_EQ(l4e_to_l23e.target, 0);
     EXPECT_DOUBLE_EQ(l4e_to_l23e.weight.a, 2 * 87.8); // doubled
     EXPECT_DOUBLE_EQ(l4e_to_l23e.weight.low, 0);
-    // K = ln(1 - P) / ln(1 - 1 / (N_pre N_post)) / N_post
-    const double K = std::log(1 - 0.0437) / std::log(1 - 1 / (21915.0 * 20683.0)) / 20683.0;
-    EXPECT_EQ(l4e_to_l23e.connector.indegree, uint64_t(std::round(K)));
+    // The total number K = ln(1 - P) / ln(1 - 1 / (N_pre N_post)), drawn as fixed_total_number
+    const double K = std::log(1 - 0.0437) / std::log(1 - 1 / (21915.0 * 20683.0));
+    EXPECT_EQ(l4e_to_l23e.connector.total, uint64_t(std::round(K)));
     const auto& l23i_to_l23e = net.projections[1];
     EXPECT_DOUBLE_EQ(l23i_to_l23e.weight.a, -4 * 87.8);
     EXPECT_DOUBLE_EQ(l23i_to_l23e.weight.high, 0);

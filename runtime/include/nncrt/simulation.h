@@ -384,6 +384,9 @@ public:
     /// to continue: run(a); run(b) gives the same spikes and states, bit for bit, as
     /// run(a + b).
     void run(double duration_ms, const ProgressFn& progress = {});
+    /// Forgets the spikes counted and recorded and the state samples taken so far, as after
+    /// a warm-up: what follows is counted and recorded from the current time on.
+    void discard_recordings();
 
     /// Between runs (an interactive session): the population's update kernel becomes
     /// `update`, which must use the same state, input and receptor arrays as the one it
