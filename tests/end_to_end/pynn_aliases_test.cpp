@@ -17,7 +17,7 @@ TEST(PynnAliases, EachGivesTheTraceOfItsNestModel) {
     auto net = CompiledNetwork::from_file(NNC_TEST_MODELS "/pynn_aliases.nml");
     const auto& program = net.lowered().program;
     const auto& populations = program.network->populations;
-    ASSERT_EQ(populations.size(), 14u);
+    ASSERT_EQ(populations.size(), 16u);
     auto& sim = net.simulation();
     auto V_m_index = [&](size_t population) {
         const auto& names = net.lowered().kernels.at(population).state_names;
