@@ -56,11 +56,15 @@ std::string thousands(uint64_t n) {
 } // namespace
 
 void print_run_summary(std::ostream& out, const std::string& file, const ir::Network& network,
-                       const nncrt::Simulation& sim, const PhaseTimer& timer,
-                       const std::string& output, const std::vector<RecordedVariable>& variables) {
+                       const nncrt::Simulation& sim, const nncrt::ConnectionStats& connections,
+                       const PhaseTimer& timer, const std::string& output,
+                       const std::vector<RecordedVariable>& variables) {
     const double t_s = sim.time_ms() * 1e-3;
-    out << fmt::format("nnc run {}: network '{}', {:g} ms of model time (dt = {:g} ms, seed {})\n",
-                       file, network.name, sim.time_ms(), sim.dt_ms(), network.simulation.seed);
+    const std::string processes =
+        sim.process_count() > 1 ? fmt::format(", {} processes", sim.process_count()) : "";
+    out << fmt::format(
+        "nnc run {}: network '{}', {:g} ms of model time (dt = {:g} ms, seed {}{})\n", file,
+        network.name, sim.time_ms(), sim.dt_ms(), network.simulation.seed, processes);
     size_t width = 10;
     for (const auto& pop : network.populations)
         width = std::max(width, pop.name.size());
@@ -73,17 +77,14 @@ void print_run_summary(std::ostream& out, const std::string& file, const ir::Net
         out << fmt::format("  {:<{}} {:>10} {:>12} {:>12.3f}\n", pop.name, width,
                            thousands(pop.size), thousands(spikes), rate);
     }
-    auto stats = sim.connection_stats();
+    const auto& stats = connections;
     out << fmt::format("  synapses: {} ({:.2f} bytes per synapse, {:.1f} MiB)\n",
                        thousands(stats.synapses), stats.bytes_per_synapse(),
                        double(stats.bytes) / (1024.0 * 1024.0));
-    uint64_t plastic = 0;
+    const uint64_t plastic = stats.plastic_synapses;
     size_t plastic_projections = 0;
     for (nncrt::ProjectionId i = 0; i < sim.projection_count(); ++i)
-        if (sim.projection_is_plastic(i)) {
-            ++plastic_projections;
-            plastic += sim.synapse_count(i);
-        }
+        if (sim.projection_is_plastic(i)) ++plastic_projections;
     std::string phases;
     for (const auto& [name, s] : timer.phases())
         phases += fmt::format("{}{} {}", phases.empty() ? "" : ", ", name, seconds(s));
