@@ -303,7 +303,9 @@ std::string encode_failure(const std::exception& e) {
     return std::string("E\n") + e.what();
 }
 
-[[noreturn]] void throw_failure(const std::string& encoded) {
+/// `stepped`: encode_failure's text after the step it happened in (20 digits).
+[[noreturn]] void throw_failure(const std::string& stepped) {
+    const std::string encoded = stepped.substr(20);
     const size_t line = encoded.find('\n');
     const std::string message = encoded.substr(line + 1);
     if (encoded[0] == 'N') {
@@ -347,6 +349,10 @@ struct Simulation::Impl {
     /// alone) there is nobody to agree with.
     bool exchanging() const { return parallel && ranks > 1 && parallel->communicates(); }
     void exchange_and_deliver();
+    /// After a fault: empty spike lists for the steps of the interval up to `interval_end`
+    /// that this process will not do.
+    void stop_interval(uint64_t interval_end);
+    uint64_t stopped_after = 0; ///< steps of the interval done when it stopped
     void merge_exchanged(const std::vector<uint32_t>& all, const std::vector<uint64_t>& counts);
     /// Throws on every process if any failed (`mine`: this one's fault, encoded, or "").
     void agree_on_failure(const std::string& mine) const;
@@ -807,6 +813,19 @@ void Simulation::Impl::merge_exchanged(const std::vector<uint32_t>& all,
         }
 }
 
+void Simulation::Impl::stop_interval(uint64_t interval_end) {
+    const size_t n_pops = pops.size();
+    // A fault within a step leaves the populations before it listed: they are dropped.
+    stopped_after = local_spikes.steps;
+    local_spikes.offsets.resize(size_t(local_spikes.steps) * n_pops + 1);
+    local_spikes.ids.resize(local_spikes.offsets.back());
+    while (local_spikes.first_step + local_spikes.steps < interval_end) {
+        for (size_t id = 0; id < n_pops; ++id)
+            local_spikes.add(nullptr, 0);
+        ++local_spikes.steps;
+    }
+}
+
 void Simulation::Impl::exchange_and_deliver() {
     if (!several()) {
         // One process: its spikes are everyone's, and a fault is thrown at once (after what
@@ -820,7 +839,8 @@ void Simulation::Impl::exchange_and_deliver() {
         throw Error(fmt::format("process {} of {} was built alone and cannot run", rank, ranks));
     const size_t n_pops = pops.size();
     send_buffer.clear();
-    send_buffer.push_back(failure.empty() ? 0 : 1);
+    // First word: 0, or 1 + the steps done before a fault stopped this process.
+    send_buffer.push_back(failure.empty() ? 0 : uint32_t(1 + stopped_after));
     for (uint64_t s = 0; s < local_spikes.steps; ++s)
         for (size_t id = 0; id < n_pops; ++id) {
             const auto spikes = local_spikes.of(s, id, n_pops);
@@ -830,11 +850,30 @@ void Simulation::Impl::exchange_and_deliver() {
         }
     std::vector<uint64_t> counts;
     const std::vector<uint32_t> all = parallel->all_gather(send_buffer, counts);
+    // After a fault, every process stops where the first one did: the steps after it are
+    // neither delivered nor recorded, nor are the samples taken in them kept.
+    uint64_t steps_done = local_spikes.steps;
     bool any_failed = false;
     for (size_t r = 0, at = 0; r < counts.size(); at += counts[r], ++r)
-        any_failed = any_failed || all[at] != 0;
+        if (all[at] != 0) {
+            any_failed = true;
+            steps_done = std::min<uint64_t>(steps_done, all[at] - 1);
+        }
     merge_exchanged(all, counts);
+    all_spikes.steps = local_spikes.steps = steps_done;
     deliver_interval(all_spikes);
+    if (any_failed) {
+        const uint64_t stopped = local_spikes.first_step + steps_done;
+        for (size_t i = 0; i < state_records.size(); ++i) {
+            StateRecord& r = state_records[i];
+            const uint64_t dropped = step / r.interval_steps - stopped / r.interval_steps;
+            const Population& p = *pops[r.population];
+            const uint64_t per_sample = local_range(p.local, r.first, r.count).count;
+            r.samples -= dropped;
+            local_samples[i].resize(local_samples[i].size() - dropped * per_sample);
+        }
+        step = stopped;
+    }
     local_spikes.start(step);
     if (any_failed) agree_on_failure(std::exchange(failure, {}));
 }
@@ -1184,7 +1223,7 @@ void Simulation::build() {
     try {
         m.build();
     } catch (const Error& e) {
-        failure = encode_failure(e);
+        failure = fmt::format("{:020}", 0) + encode_failure(e);
     }
     m.agree_on_failure(failure);
 }
@@ -1305,7 +1344,12 @@ void Simulation::run(double duration_ms, const ProgressFn& progress) {
                 last_check = m.step;
             }
         } catch (const Error& e) {
-            m.failure = encode_failure(e);
+            // Prefixed with the step, so that the failure agreed on is the earliest.
+            m.failure = fmt::format("{:020}", m.step) + encode_failure(e);
+            // The others step on to the end of the interval: this process sends them no
+            // spikes for the steps it does not do, so that the exchanges line up.
+            if (m.several())
+                m.stop_interval(std::min(m.local_spikes.first_step + m.exchange_steps, end));
         }
         if (!m.failure.empty() || m.step == end ||
             m.step - m.local_spikes.first_step >= m.exchange_steps)

@@ -136,26 +136,50 @@ TEST_F(Mpi, CsvOutputIsTheSameOnThreeProcesses) {
     std::filesystem::remove_all(dir);
 }
 
+/// Runs `model` with -o on one process and on 2 and 3: each exits with 3 and prints, once,
+/// the first line of the serial run's error, and writes the same files up to the fault.
+void expect_serial_fault(const std::string& model, const std::vector<std::string>& files) {
+    const std::string dir = scratch_dir("mpi_fault");
+    const std::string run = "run tests/end_to_end/models/" + model + " -o ";
+    const auto serial = run_nnc(run + dir + "/serial.h5");
+    ASSERT_EQ(serial.exit_code, 3) << serial.err;
+    const std::string error = serial.err.substr(0, serial.err.find('\n'));
+    ASSERT_NE(error.find("error: the simulation stopped at t = 10"), std::string::npos)
+        << serial.err;
+    for (int n : {2, 3}) {
+        const std::string out = dir + "/np" + std::to_string(n);
+        const auto r = run_nnc_on(n, run + out + ".h5");
+        EXPECT_EQ(r.exit_code, 3) << r.err;
+        EXPECT_NE(r.err.find(error), std::string::npos) << r.err;
+        EXPECT_EQ(r.err.find(error), r.err.rfind(error)) << "printed more than once:\n" << r.err;
+        for (const auto& file : files)
+            expect_same_hdf5(dir + "/serial" + file + ".h5", out + file + ".h5");
+    }
+    std::filesystem::remove_all(dir);
+}
+
 TEST_F(Mpi, AFaultOnAnyProcessStopsAllWithTheSerialErrorPrintedOnce) {
     // Neurons of `blowup` reach infinity at t = 100 ms; on two or three processes they live on
     // different ones. Every process stops; the one error is the one a serial run prints, and
     // the spikes until then are written.
-    const std::string dir = scratch_dir("mpi_fault");
-    const std::string run = "run tests/end_to_end/models/runaway_state.nml -o ";
-    const auto serial = run_nnc(run + dir + "/serial.h5");
-    ASSERT_EQ(serial.exit_code, 3) << serial.err;
-    const std::string error = serial.err.substr(0, serial.err.find('\n'));
-    ASSERT_NE(error.find("error: the simulation stopped at t = 100"), std::string::npos)
-        << serial.err;
-    for (int n : {2, 3}) {
-        const std::string out = dir + "/np" + std::to_string(n) + ".h5";
-        const auto r = run_nnc_on(n, run + out);
-        EXPECT_EQ(r.exit_code, 3) << r.err;
-        EXPECT_NE(r.err.find(error), std::string::npos) << r.err;
-        EXPECT_EQ(r.err.find(error), r.err.rfind(error)) << "printed more than once:\n" << r.err;
-        expect_same_hdf5(dir + "/serial.h5", out);
-    }
-    std::filesystem::remove_all(dir);
+    expect_serial_fault("runaway_state.nml", {""});
+}
+
+TEST_F(Mpi, AFaultWithinAnExchangeIntervalStopsAllAtTheSerialStep) {
+    // The runaway neuron is on process 1 or 2, and its fault is found in the middle of a
+    // spike-exchange interval (1.5 ms): the others, which step to its end, go back to where
+    // the fault stopped it, so spikes and samples end where the serial run's do.
+    expect_serial_fault("runaway_in_network.nml", {"", ".V_m"});
+}
+
+TEST_F(Mpi, AFileThatCannotBeWrittenStopsAllWithOneError) {
+    // /dev/full passes the check before the run (it exists and is writable); writing fails.
+    const std::string run = "run examples/brunel2000.nml -D scale=0.05 --duration 20ms -q -o ";
+    const auto r = run_nnc_on(2, run + "/dev/full");
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    const std::string error = "error: cannot write spikes to HDF5 file '/dev/full'";
+    EXPECT_NE(r.err.find(error), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find(error), r.err.rfind(error)) << "printed more than once:\n" << r.err;
 }
 
 } // namespace
