@@ -23,6 +23,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <limits>
+#include <new>
 #include <optional>
 #include <utility>
 
@@ -360,7 +361,8 @@ struct Simulation::Impl {
     void deliver_interval(const IntervalSpikes& all);
     /// On several processes: every process's samples of the entries' recorders, into the
     /// records' values on process 0.
-    void gather_state_records(const std::vector<ReportEntry>& entries);
+    /// Returns what went wrong on process 0, for it to throw where all hear of it.
+    std::string gather_state_records(const std::vector<ReportEntry>& entries);
     SynapseTable gather_synapse_table(ProjectionId id, const Simulation& sim) const;
     /// Runs `write` on process 0, then makes every process throw if it failed.
     template <class Write>
@@ -1343,9 +1345,15 @@ void Simulation::run(double duration_ms, const ProgressFn& progress) {
                 m.check_finite(double(last_check) * dt);
                 last_check = m.step;
             }
-        } catch (const Error& e) {
+        } catch (const std::exception& e) {
+            // One process alone stops as it always has; on several, the others must hear.
+            if (!m.several() && !dynamic_cast<const Error*>(&e)) throw;
             // Prefixed with the step, so that the failure agreed on is the earliest.
-            m.failure = fmt::format("{:020}", m.step) + encode_failure(e);
+            const bool out_of_memory = dynamic_cast<const std::bad_alloc*>(&e) != nullptr;
+            m.failure = fmt::format("{:020}", m.step) +
+                        (dynamic_cast<const Error*>(&e)
+                             ? encode_failure(e)
+                             : encode_failure(Error(out_of_memory ? "out of memory" : e.what())));
             // The others step on to the end of the interval: this process sends them no
             // spikes for the steps it does not do, so that the exchanges line up.
             if (m.several())
@@ -1580,16 +1588,18 @@ const StateRecord& Simulation::recorded_state(StateRecorderId id) const {
 
 void Simulation::write_state_report_hdf5(const std::string& path,
                                          const std::vector<ReportEntry>& entries) const {
-    impl_->gather_state_records(entries);
+    const std::string problem = impl_->gather_state_records(entries);
     impl_->write_on_root([&] {
+        if (!problem.empty()) throw Error(problem);
         write_sonata_report(path, impl_->report_views(entries, *this), impl_->config.dt_ms);
     });
 }
 
 void Simulation::write_state_report_csv(const std::string& path, const std::string& variable,
                                         const std::vector<ReportEntry>& entries) const {
-    impl_->gather_state_records(entries);
+    const std::string problem = impl_->gather_state_records(entries);
     impl_->write_on_root([&] {
+        if (!problem.empty()) throw Error(problem);
         write_state_csv(path, variable, impl_->report_views(entries, *this), impl_->config.dt_ms);
     });
 }
@@ -1618,6 +1628,8 @@ void Simulation::Impl::write_on_root(Write&& write) const {
             write();
         } catch (const Error& e) {
             write_failure = e.what();
+        } catch (const std::bad_alloc&) {
+            write_failure = "out of memory while writing the output";
         }
     }
     const std::string agreed = parallel->agreed_failure(write_failure);
@@ -1649,9 +1661,9 @@ std::vector<T> take_array(const unsigned char*& at) {
 
 } // namespace
 
-void Simulation::Impl::gather_state_records(const std::vector<ReportEntry>& entries) {
-    if (!several()) return;
-    if (!exchanging()) return; // write_on_root refuses
+std::string Simulation::Impl::gather_state_records(const std::vector<ReportEntry>& entries) {
+    if (!several() || !exchanging()) return {}; // one process, or write_on_root refuses
+    std::string problem;
     for (const ReportEntry& e : entries) {
         if (e.recorder >= state_records.size())
             throw Error(fmt::format("recorded_state: no state recorder {}", e.recorder));
@@ -1668,16 +1680,18 @@ void Simulation::Impl::gather_state_records(const std::vector<ReportEntry>& entr
             const LocalNeurons theirs = LocalNeurons::of(p.first_global_id, p.size(), q, ranks);
             const LocalRange range = local_range(theirs, r.first, r.count);
             const auto* values = reinterpret_cast<const double*>(parts[q].data());
-            if (parts[q].size() != r.samples * range.count * sizeof(double))
-                throw Error(fmt::format("process {} recorded {} values of {} samples of {} neurons",
-                                        q, parts[q].size() / sizeof(double), r.samples,
-                                        range.count));
+            if (parts[q].size() != r.samples * range.count * sizeof(double)) {
+                problem = fmt::format("process {} recorded {} values of {} samples of {} neurons",
+                                      q, parts[q].size() / sizeof(double), r.samples, range.count);
+                break;
+            }
             for (uint64_t smp = 0; smp < r.samples; ++smp)
                 for (uint64_t j = 0; j < range.count; ++j)
                     r.values[smp * r.count + theirs.global(range.first + j) - r.first] =
                         values[smp * range.count + j];
         }
     }
+    return problem;
 }
 
 SynapseTable Simulation::Impl::gather_synapse_table(ProjectionId id, const Simulation& sim) const {
