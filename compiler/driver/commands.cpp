@@ -203,8 +203,10 @@ int run_command(const RunOptions& options) {
     });
     const SynapseEventKernels synapse_events{lowered->synapse_kernels, compiled.synapse_events,
                                              lowered->plastic};
+    // Under mpirun every process compiles the same kernels (the JIT is deterministic) and
+    // runs its share of the network.
     auto sim = make_simulation(program, lowered->kernels, compiled.updates, &synapse_events,
-                               pair_functions);
+                               pair_functions, options.parallel);
     const auto variables = record_states(program, lowered->kernels, *sim);
     try {
         timer.time("build", [&] { sim->build(); });
@@ -217,7 +219,8 @@ int run_command(const RunOptions& options) {
 
     // A fault during the run still leaves what was recorded until then in the output.
     std::function<void()> report_fault;
-    ProgressLine progress(options.quiet ? nullptr : stderr, settings.end_ms());
+    const bool root = !options.parallel || options.parallel->is_root();
+    ProgressLine progress(options.quiet || !root ? nullptr : stderr, settings.end_ms());
     try {
         timer.time("simulate", [&] {
             const auto show = [&](double t, double) { progress.update(t, settings.end_ms()); };
@@ -274,9 +277,11 @@ int run_command(const RunOptions& options) {
         return exit_runtime_error;
     }
 
-    if (!options.quiet)
-        print_run_summary(std::cout, options.compile.file, *program.network, *sim, timer,
-                          options.output, variables);
+    // Every process takes part in the global figures of the summary (connection_stats).
+    const auto connections = sim->connection_stats();
+    if (!options.quiet && root)
+        print_run_summary(std::cout, options.compile.file, *program.network, *sim, connections,
+                          timer, options.output, variables);
     return exit_ok;
 }
 

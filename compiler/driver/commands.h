@@ -2,6 +2,7 @@
 #pragma once
 
 #include "compile_session.h"
+#include "nncrt/parallel.h"
 
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@ struct RunOptions {
     std::string output;  ///< HDF5 spike file; empty: none
     long long seed = -1; ///< overrides the model's seed if >= 0
     bool quiet = false;
+    /// The processes to run on (under mpirun); null: this one alone.
+    const nncrt::ParallelContext* parallel = nullptr;
 };
 int run_command(const RunOptions& options);
 

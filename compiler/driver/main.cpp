@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "exit_codes.h"
 #include "kernel_jit.h"
+#include "nncrt/parallel.h"
 #include "nncrt/simulation.h"
 #include "passes/pipeline.h"
 #include "repl.h"
@@ -28,6 +29,14 @@ void add_compile_options(CLI::App* cmd, CompileOptions& o) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // Under mpirun every process runs the same command on its share of the network; only
+    // process 0 prints (diagnostics, progress, the summary). The others' streams are shut,
+    // and their exit code is the same.
+    nncrt::ParallelContext parallel(&argc, &argv);
+    if (!parallel.is_root()) {
+        std::cout.setstate(std::ios::badbit);
+        std::cerr.setstate(std::ios::badbit);
+    }
     CLI::App app{"nnc — a compiler for spiking neural-network models.\n"
                  "Checks a model written in the nnc language (neurons and networks, with "
                  "physical units), compiles it with LLVM and runs it."};
@@ -41,6 +50,7 @@ int main(int argc, char** argv) {
     add_compile_options(check_cmd, check);
 
     RunOptions run;
+    run.parallel = &parallel;
     auto* run_cmd =
         app.add_subcommand("run", "compile a network with the LLVM JIT and simulate it");
     add_compile_options(run_cmd, run.compile);

@@ -197,10 +197,11 @@ int model_state(const ir::NeuronModel& model, const kir::PopulationKernel& kerne
 std::unique_ptr<nncrt::Simulation>
 make_simulation(const ir::Program& program, const std::vector<kir::PopulationKernel>& kernels,
                 const std::vector<nncrt_update_fn>& updates, const SynapseEventKernels* synapses,
-                const std::vector<ProjectionFunctions>& pair_functions) {
+                const std::vector<ProjectionFunctions>& pair_functions,
+                const nncrt::ParallelContext* parallel) {
     const ir::Network& net = program.network.value();
     auto sim = std::make_unique<nncrt::Simulation>(
-        nncrt::SimulationConfig{net.simulation.dt_ms, net.simulation.seed});
+        nncrt::SimulationConfig{net.simulation.dt_ms, net.simulation.seed, parallel});
     for (size_t p = 0; p < net.populations.size(); ++p) {
         const auto& pop = net.populations[p];
         const auto& kernel = kernels.at(p);

@@ -40,12 +40,14 @@ struct SynapseEventKernels {
 /// The program's network, with one kernel and entry point per population, in population
 /// order, the event kernels of its plastic projections (required when it has any), and the
 /// compiled pair functions of its projections (compile_pair_functions; needed only when some
-/// projection has pair expressions).
+/// projection has pair expressions). `parallel`: the processes to spread it over (null: this
+/// one alone).
 std::unique_ptr<nncrt::Simulation>
 make_simulation(const ir::Program& program, const std::vector<kir::PopulationKernel>& kernels,
                 const std::vector<nncrt_update_fn>& updates,
                 const SynapseEventKernels* synapses = nullptr,
-                const std::vector<ProjectionFunctions>& pair_functions = {});
+                const std::vector<ProjectionFunctions>& pair_functions = {},
+                const nncrt::ParallelContext* parallel = nullptr);
 
 /// The plastic projections of the program's network, and the unit of each of their synapse
 /// state arrays, for writing the synapses out.

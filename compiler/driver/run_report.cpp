@@ -56,14 +56,17 @@ std::string thousands(uint64_t n) {
 } // namespace
 
 void print_run_summary(std::ostream& out, const std::string& file, const ir::Network& network,
-                       const nncrt::Simulation& sim, const PhaseTimer& timer,
-                       const std::string& output, const std::vector<RecordedVariable>& variables) {
+                       const nncrt::Simulation& sim, const nncrt::ConnectionStats& connections,
+                       const PhaseTimer& timer, const std::string& output,
+                       const std::vector<RecordedVariable>& variables) {
     // Rates are over what was recorded: the run after its warm-up.
     const double warmup_ms = std::min(network.simulation.warmup_ms, sim.time_ms());
     const double t_s = (sim.time_ms() - warmup_ms) * 1e-3;
-    out << fmt::format("nnc run {}: network '{}', {:g} ms of model time (dt = {:g} ms, seed {})\n",
-                       file, network.name, sim.time_ms() - warmup_ms, sim.dt_ms(),
-                       network.simulation.seed);
+    const std::string processes =
+        sim.process_count() > 1 ? fmt::format(", {} processes", sim.process_count()) : "";
+    out << fmt::format(
+        "nnc run {}: network '{}', {:g} ms of model time (dt = {:g} ms, seed {}{})\n", file,
+        network.name, sim.time_ms() - warmup_ms, sim.dt_ms(), network.simulation.seed, processes);
     if (warmup_ms > 0)
         out << fmt::format("  after a warm-up of {:g} ms, not counted or recorded\n", warmup_ms);
     size_t width = 10;
@@ -78,17 +81,14 @@ void print_run_summary(std::ostream& out, const std::string& file, const ir::Net
         out << fmt::format("  {:<{}} {:>10} {:>12} {:>12.3f}\n", pop.name, width,
                            thousands(pop.size), thousands(spikes), rate);
     }
-    auto stats = sim.connection_stats();
+    const auto& stats = connections;
     out << fmt::format("  synapses: {} ({:.2f} bytes per synapse, {:.1f} MiB)\n",
                        thousands(stats.synapses), stats.bytes_per_synapse(),
                        double(stats.bytes) / (1024.0 * 1024.0));
-    uint64_t plastic = 0;
+    const uint64_t plastic = stats.plastic_synapses;
     size_t plastic_projections = 0;
     for (nncrt::ProjectionId i = 0; i < sim.projection_count(); ++i)
-        if (sim.projection_is_plastic(i)) {
-            ++plastic_projections;
-            plastic += sim.synapse_count(i);
-        }
+        if (sim.projection_is_plastic(i)) ++plastic_projections;
     std::string phases;
     for (const auto& [name, s] : timer.phases())
         phases += fmt::format("{}{} {}", phases.empty() ? "" : ", ", name, seconds(s));

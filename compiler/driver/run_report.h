@@ -32,10 +32,11 @@ private:
 };
 
 /// `output` is the spike file (empty without -o); each recorded variable's report file is
-/// named after it (state_report_path).
+/// named after it (state_report_path). `connections`: sim.connection_stats(), which every
+/// process of a parallel run must take part in (the summary is printed by one).
 void print_run_summary(std::ostream& out, const std::string& file, const ir::Network& network,
-                       const nncrt::Simulation& sim, const PhaseTimer& timer,
-                       const std::string& output,
+                       const nncrt::Simulation& sim, const nncrt::ConnectionStats& connections,
+                       const PhaseTimer& timer, const std::string& output,
                        const std::vector<RecordedVariable>& variables = {});
 
 } // namespace nnc::driver

@@ -61,6 +61,7 @@ public:
     double uniform_weight() const { return uniform_weight_; }
     uint16_t uniform_delay() const { return uniform_delay_; }
     uint16_t max_delay() const { return max_delay_; }
+    uint16_t min_delay() const { return min_delay_; } ///< 0 without synapses
 
     std::span<const uint64_t> offsets() const { return offsets_; }
     std::span<const uint32_t> targets() const { return targets_; }
@@ -85,6 +86,7 @@ private:
     double uniform_weight_ = 0.0;
     uint16_t uniform_delay_ = 1;
     uint16_t max_delay_ = 0;
+    uint16_t min_delay_ = 0;
     bool weight_is_uniform_ = true;
     bool delay_is_uniform_ = true;
 };
@@ -106,6 +108,7 @@ ConnectionTable ConnectionTable::build(uint64_t n_sources, const TargetLists& by
     if (!delay_steps.uniform) table.delays_.resize(n_syn);
 
     uint16_t max_delay = table.uniform_delay_;
+    uint16_t min_delay = delay_steps.uniform ? table.uniform_delay_ : UINT16_MAX;
     const uint64_t n_tgt = by_target.target_count();
     for (uint64_t t = 0; t < n_tgt; ++t) {
         const uint64_t first = by_target.offsets[t];
@@ -118,10 +121,12 @@ ConnectionTable ConnectionTable::build(uint64_t n_sources, const TargetLists& by
                 const uint16_t d = delay_at(t, m - first);
                 table.delays_[pos] = d;
                 if (d > max_delay) max_delay = d;
+                if (d < min_delay) min_delay = d;
             }
         }
     }
     table.max_delay_ = n_syn ? max_delay : 0;
+    table.min_delay_ = n_syn ? min_delay : 0;
     return table;
 }
 

@@ -51,17 +51,19 @@ void draw_indices(uint64_t k, uint64_t available, bool skip_one, uint64_t skip, 
 /// the input.
 TargetLists group_by_target(uint64_t n_targets, std::span<const uint32_t> pair_sources,
                             std::span<const uint32_t> pair_targets,
-                            std::vector<uint64_t>* rows = nullptr) {
+                            std::vector<uint64_t>* rows = nullptr,
+                            const TargetSelection& selected = {}) {
     TargetLists lists;
     lists.offsets.assign(n_targets + 1, 0);
     for (uint32_t t : pair_targets)
-        ++lists.offsets[size_t(t) + 1];
+        if (selected.has(t)) ++lists.offsets[size_t(t) + 1];
     for (uint64_t t = 0; t < n_targets; ++t)
         lists.offsets[t + 1] += lists.offsets[t];
     std::vector<uint64_t> cursor(lists.offsets.begin(), lists.offsets.end() - 1);
-    lists.sources.resize(pair_targets.size());
-    if (rows) rows->resize(pair_targets.size());
+    lists.sources.resize(lists.offsets[n_targets]);
+    if (rows) rows->resize(lists.sources.size());
     for (size_t i = 0; i < pair_targets.size(); ++i) {
+        if (!selected.has(pair_targets[i])) continue;
         const uint64_t pos = cursor[pair_targets[i]]++;
         lists.sources[pos] = pair_sources[i];
         if (rows) (*rows)[pos] = i;
@@ -71,7 +73,8 @@ TargetLists group_by_target(uint64_t n_targets, std::span<const uint32_t> pair_s
 
 /// Fixed out-degree: each source draws its targets from its own stream.
 TargetLists connect_outdegree(const Connector& c, uint64_t n_sources, uint64_t n_targets,
-                              bool exclude_self, const RngKey& key) {
+                              bool exclude_self, const RngKey& key,
+                              const TargetSelection& selected) {
     const uint64_t k = c.outdegree;
     const uint64_t available = (exclude_self && n_targets > 0) ? n_targets - 1 : n_targets;
     if (n_sources > 0 && k > 0) {
@@ -91,7 +94,7 @@ TargetLists connect_outdegree(const Connector& c, uint64_t n_sources, uint64_t n
         draw_indices(k, available, exclude_self, s, c.allow_multapses, rng, chosen, pair_targets);
         pair_sources.resize(pair_targets.size(), uint32_t(s));
     }
-    return group_by_target(n_targets, pair_sources, pair_targets);
+    return group_by_target(n_targets, pair_sources, pair_targets, nullptr, selected);
 }
 
 /// Fixed total number: how many synapses each target gets is drawn first, from one stream
@@ -99,7 +102,8 @@ TargetLists connect_outdegree(const Connector& c, uint64_t n_sources, uint64_t n
 /// pair uniformly among the pairs still free, so that the counts are multivariate
 /// hypergeometric), then each target draws that many sources from its own stream.
 TargetLists connect_total_number(const Connector& c, uint64_t n_sources, uint64_t n_targets,
-                                 bool exclude_self, const RngKey& key) {
+                                 bool exclude_self, const RngKey& key,
+                                 const TargetSelection& selected) {
     const uint64_t per_target = (exclude_self && n_sources > 0) ? n_sources - 1 : n_sources;
     const uint64_t total = c.total;
     if (total > 0) {
@@ -138,9 +142,13 @@ TargetLists connect_total_number(const Connector& c, uint64_t n_sources, uint64_
     TargetLists lists;
     lists.offsets.resize(n_targets + 1);
     lists.offsets[0] = 0;
-    lists.sources.reserve(total);
+    lists.sources.reserve(selected.all() ? total : total / selected.stride + 1);
     std::vector<uint64_t> chosen(c.allow_multapses ? 0 : (n_sources + 63) / 64, 0);
     for (uint64_t t = 0; t < n_targets; ++t) {
+        if (!selected.has(t)) {
+            lists.offsets[t + 1] = lists.sources.size();
+            continue;
+        }
         CounterRng rng(key, t);
         draw_indices(count[t], per_target, exclude_self, t, c.allow_multapses, rng, chosen,
                      lists.sources);
@@ -152,7 +160,8 @@ TargetLists connect_total_number(const Connector& c, uint64_t n_sources, uint64_
 /// Distance-dependent probability: each pair independently, p computed from its geometry.
 TargetLists connect_by_distance(const Connector& c, uint64_t n_sources, uint64_t n_targets,
                                 bool exclude_self, const RngKey& key,
-                                const ProjectionGeometry& geometry) {
+                                const ProjectionGeometry& geometry,
+                                const TargetSelection& selected) {
     if (!c.probability_of_pair)
         throw Error("a distance-dependent connector needs its probability function");
     if (geometry.sources.size() != n_sources || geometry.targets.size() != n_targets)
@@ -162,6 +171,10 @@ TargetLists connect_by_distance(const Connector& c, uint64_t n_sources, uint64_t
     lists.offsets[0] = 0;
     double args[PairArgument::count];
     for (uint64_t t = 0; t < n_targets; ++t) {
+        if (!selected.has(t)) {
+            lists.offsets[t + 1] = lists.sources.size();
+            continue;
+        }
         CounterRng rng(key, t);
         const Point& target = geometry.targets[t];
         for (uint64_t s = 0; s < n_sources; ++s) {
@@ -180,7 +193,7 @@ TargetLists connect_by_distance(const Connector& c, uint64_t n_sources, uint64_t
 }
 
 TargetLists connect_list(const Connector& c, uint64_t n_sources, uint64_t n_targets,
-                         std::vector<uint64_t>* rows) {
+                         std::vector<uint64_t>* rows, const TargetSelection& selected) {
     if (!c.list) throw Error("a list connector needs its list");
     const Connector::Pairs& l = *c.list;
     const size_t n = l.sources.size();
@@ -192,7 +205,7 @@ TargetLists connect_list(const Connector& c, uint64_t n_sources, uint64_t n_targ
             throw Error(fmt::format("synapse {} of the list connects {} to {}, but the "
                                     "populations have {} and {} neurons",
                                     i, l.sources[i], l.targets[i], n_sources, n_targets));
-    return group_by_target(n_targets, l.sources, l.targets, rows);
+    return group_by_target(n_targets, l.sources, l.targets, rows, selected);
 }
 
 } // namespace
@@ -301,18 +314,19 @@ void SourceSampler::append_indegree(uint64_t t, CounterRng& rng, std::vector<uin
 
 TargetLists connect(const Connector& connector, uint64_t n_sources, uint64_t n_targets,
                     bool same_population, const RngKey& key, const ProjectionGeometry& geometry,
-                    std::vector<uint64_t>* list_rows) {
+                    std::vector<uint64_t>* list_rows, const TargetSelection& selected) {
     check_sizes(n_sources, n_targets);
     const bool exclude_self = same_population && !connector.allow_autapses;
     switch (connector.kind) {
     case Connector::Kind::FixedOutdegree:
-        return connect_outdegree(connector, n_sources, n_targets, exclude_self, key);
+        return connect_outdegree(connector, n_sources, n_targets, exclude_self, key, selected);
     case Connector::Kind::FixedTotalNumber:
-        return connect_total_number(connector, n_sources, n_targets, exclude_self, key);
+        return connect_total_number(connector, n_sources, n_targets, exclude_self, key, selected);
     case Connector::Kind::DistanceProbability:
-        return connect_by_distance(connector, n_sources, n_targets, exclude_self, key, geometry);
+        return connect_by_distance(connector, n_sources, n_targets, exclude_self, key, geometry,
+                                   selected);
     case Connector::Kind::List:
-        return connect_list(connector, n_sources, n_targets, list_rows);
+        return connect_list(connector, n_sources, n_targets, list_rows, selected);
     default:
         break;
     }
@@ -320,8 +334,12 @@ TargetLists connect(const Connector& connector, uint64_t n_sources, uint64_t n_t
     TargetLists lists;
     lists.offsets.resize(n_targets + 1);
     lists.offsets[0] = 0;
-    lists.sources.reserve(sampler.expected_synapses());
+    lists.sources.reserve(sampler.expected_synapses() / selected.stride);
     for (uint64_t t = 0; t < n_targets; ++t) {
+        if (!selected.has(t)) {
+            lists.offsets[t + 1] = lists.sources.size();
+            continue;
+        }
         CounterRng rng(key, t);
         sampler.append_sources(t, rng, lists.sources);
         lists.offsets[t + 1] = lists.sources.size();

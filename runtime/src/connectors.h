@@ -55,15 +55,28 @@ struct ProjectionGeometry {
     std::array<double, 3> period{}; ///< wrap_extent of the two populations
 };
 
+/// The targets whose synapses are wanted: first, first + stride, ... (those of one process;
+/// all by default). The others get empty lists, and their draws are not made.
+struct TargetSelection {
+    uint64_t first = 0;
+    uint64_t stride = 1;
+    bool all() const { return first == 0 && stride == 1; }
+    bool has(uint64_t t) const { return t >= first && (t - first) % stride == 0; }
+};
+
 /// Applies a connector: the synapses of the projection, grouped by target. key: the
 /// projection's Connectivity key; target t draws from CounterRng(key, t), source s (fixed
 /// out-degree) from CounterRng(key, s), and fixed total number spreads its synapses over the
 /// targets with CounterRng(key, 0, 1). geometry: needed by DistanceProbability. For a List,
 /// list_rows (if given) receives, per synapse in target order, its index in the list.
-/// Throws Error when the rule cannot be applied to these populations.
+/// Throws Error when the rule cannot be applied to these populations. `selected`: the
+/// targets to connect; each gets exactly the sources it gets when all are connected, since
+/// every draw is keyed as above (fixed out-degree and fixed total number still draw what
+/// decides how many synapses each target gets).
 TargetLists connect(const Connector& connector, uint64_t n_sources, uint64_t n_targets,
                     bool same_population, const RngKey& key,
                     const ProjectionGeometry& geometry = {},
-                    std::vector<uint64_t>* list_rows = nullptr);
+                    std::vector<uint64_t>* list_rows = nullptr,
+                    const TargetSelection& selected = {});
 
 } // namespace nncrt

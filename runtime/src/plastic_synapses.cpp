@@ -6,8 +6,8 @@
 namespace nncrt {
 
 PlasticSynapses::PlasticSynapses(const SynapseModelSpec& spec, const ConnectionTable& table,
-                                 const TargetLists& by_target, const InitialKey& key_of,
-                                 DrawFn draw)
+                                 const TargetLists& by_target, const LocalNeurons& targets,
+                                 const InitialKey& key_of, DrawFn draw)
     : spec_(spec) {
     const uint64_t n_syn = table.synapse_count();
     const uint64_t n_tgt = by_target.target_count();
@@ -29,7 +29,7 @@ PlasticSynapses::PlasticSynapses(const SynapseModelSpec& spec, const ConnectionT
         const RngKey key = key_of(j);
         for (uint64_t t = 0; t < n_tgt; ++t)
             for (uint64_t m = by_target.offsets[t]; m < by_target.offsets[t + 1]; ++m) {
-                CounterRng rng(key, t, m - by_target.offsets[t]);
+                CounterRng rng(key, targets.global(t), m - by_target.offsets[t]);
                 values[position[m]] = draw(d, rng);
             }
     }

@@ -26,14 +26,16 @@ public:
     PlasticSynapses() = default;
 
     /// State arrays for the table's synapses, initial values drawn per synapse (keyed by
-    /// the synapse's target and its number among the target's synapses, as weights are),
+    /// the synapse's target, as a population index (targets.global of the table's), and its
+    /// number among the target's synapses, as weights are),
     /// and, when the model has `on post`, the index of each target's synapses.
     /// `by_target`: the lists the table was built from; key_of(j): the stream of state j's
     /// draws; draw: a value of a distribution.
     using InitialKey = std::function<RngKey(uint32_t state)>;
     using DrawFn = double (*)(const Distribution&, CounterRng&);
     PlasticSynapses(const SynapseModelSpec& spec, const ConnectionTable& table,
-                    const TargetLists& by_target, const InitialKey& key_of, DrawFn draw);
+                    const TargetLists& by_target, const LocalNeurons& targets,
+                    const InitialKey& key_of, DrawFn draw);
 
     /// Runs `on pre` for the synapses of every source in spikes[0 .. n) at time t_ms and adds
     /// what they deliver to the ring buffer, `delay` steps after `step`.

@@ -18,10 +18,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <fmt/format.h>
 #include <fstream>
 #include <limits>
+#include <new>
 #include <optional>
+#include <utility>
 
 namespace nncrt {
 
@@ -34,12 +38,25 @@ struct DcWindow {
     uint64_t start = 0;
     uint64_t stop = 0;
     double amplitude = 0.0;
-    uint64_t first = 0; ///< the neurons first <= i < first + count
+    uint64_t first = 0; ///< the local neurons first <= j < first + count
     uint64_t count = 0;
 };
 
+/// The local neurons [first, first + count) of a range of a population's neurons.
+struct LocalRange {
+    uint64_t first = 0;
+    uint64_t count = 0;
+};
+
+LocalRange local_range(const LocalNeurons& local, uint64_t first, uint64_t count) {
+    const uint64_t from = local.lower_bound(first), to = local.lower_bound(first + count);
+    return {from, to - from};
+}
+
 struct Population {
     PopulationSpec spec;
+    uint64_t first_global_id = 0;
+    LocalNeurons local; ///< the neurons this process updates
     std::vector<std::vector<double>> state;
     std::vector<std::vector<double>> input;
     std::vector<std::optional<Distribution>> initial; ///< per state variable
@@ -61,6 +78,7 @@ struct Population {
     std::vector<const double*> receptor_ptrs;
 
     uint64_t size() const { return spec.size; }
+    uint64_t n_local() const { return local.count; }
 };
 
 struct Projection {
@@ -87,12 +105,13 @@ struct InhomogeneousPoissonSource {
     std::optional<PoissonSampler> sampler; ///< for the rate of the current window
 };
 
-/// A noise source's per-neuron values of the interval drawn last, for the neurons
-/// neurons_first <= i < neurons_first + neurons_count of its target.
+/// A noise source's per-neuron values of the interval drawn last, for the local neurons
+/// neurons_first <= j < neurons_first + neurons_count of its target.
 struct NoiseSource {
     NoiseCurrentSpec spec;
     uint64_t first = 0, last = 0, interval_steps = 1; ///< after build: on in [first, last)
     uint64_t neurons_first = 0, neurons_count = 0;    ///< after build
+    LocalNeurons local;                               ///< of the target, after build
     std::vector<double> values;                       ///< one per neuron of the range
     bool on = false;
     uint64_t interval = 0; ///< of `values`, while on
@@ -109,7 +128,7 @@ struct NoiseSource {
         if (on && j == interval) return false;
         values.resize(neurons_count);
         for (uint64_t i = 0; i < neurons_count; ++i) {
-            CounterRng rng(key, neurons_first + i, j);
+            CounterRng rng(key, local.global(neurons_first + i), j);
             values[i] = spec.mean + spec.std * rng.normal();
         }
         on = true;
@@ -196,6 +215,41 @@ TargetLists place_in_populations(const TargetLists& lists, uint64_t source_first
     return out;
 }
 
+/// Poisson spikes of step k into the slot, for the local neurons of `range`: draws keyed by
+/// (source, neuron's population index, step). The generator is inlined into this loop (the
+/// hottest of a Poisson-driven network), which GCC does not do by itself in a unit this size:
+/// its key schedule is then computed once per loop, not once per draw.
+[[gnu::flatten]] void add_poisson_spikes(double* slot, const PoissonSampler& sampler,
+                                         const RngKey& key, const LocalNeurons& local,
+                                         LocalRange range, uint64_t k, double weight) {
+    uint64_t i = local.global(range.first);
+    for (uint64_t j = range.first; j < range.first + range.count; ++j, i += local.stride) {
+        CounterRng rng(key, i, k);
+        slot[j] += double(sampler(rng)) * weight;
+    }
+}
+
+/// Target lists over a whole population (empty for the targets of other processes) as lists
+/// over its local neurons; rows (list rows per synapse, if any) follow the synapses.
+TargetLists keep_local_targets(const TargetLists& lists, const LocalNeurons& local,
+                               std::vector<uint64_t>& rows) {
+    TargetLists out;
+    out.offsets.assign(local.count + 1, 0);
+    out.sources.reserve(lists.sources.size());
+    std::vector<uint64_t> kept_rows;
+    if (!rows.empty()) kept_rows.reserve(lists.sources.size());
+    for (uint64_t j = 0; j < local.count; ++j) {
+        const uint64_t t = local.global(j);
+        for (uint64_t q = lists.offsets[t]; q < lists.offsets[t + 1]; ++q) {
+            out.sources.push_back(lists.sources[q]);
+            if (!rows.empty()) kept_rows.push_back(rows[q]);
+        }
+        out.offsets[j + 1] = out.sources.size();
+    }
+    if (!rows.empty()) rows = std::move(kept_rows);
+    return out;
+}
+
 /// Throws unless `r` lies within population `p`.
 template <class Pop>
 void check_range(const NeuronRange& r, const Pop& p, const char* what) {
@@ -213,8 +267,65 @@ double normal_share_within_bounds(const Distribution& d) {
     return cdf(d.high) - cdf(d.low);
 }
 
+/// The spikes of the steps of one exchange interval, grouped by step and population: the
+/// neurons of this process by local index, or, once exchanged, of all by population index.
+struct IntervalSpikes {
+    uint64_t first_step = 0;
+    uint64_t steps = 0;
+    std::vector<uint64_t> offsets{0}; ///< per (step, population), into ids
+    std::vector<uint32_t> ids;
+
+    void start(uint64_t step) {
+        first_step = step;
+        steps = 0;
+        offsets.assign(1, 0);
+        ids.clear();
+    }
+    void add(const uint32_t* spiked, uint64_t n) {
+        ids.insert(ids.end(), spiked, spiked + n);
+        offsets.push_back(ids.size());
+    }
+    /// Spikes of population p in step first_step + s, of n_pops populations.
+    std::span<const uint32_t> of(uint64_t s, size_t p, size_t n_pops) const {
+        const size_t i = size_t(s) * n_pops + p;
+        return std::span<const uint32_t>(ids).subspan(offsets[i], offsets[i + 1] - offsets[i]);
+    }
+};
+
+/// What a process that failed during a run sends the others, so that every process stops
+/// with the same error: a NonFiniteState with its numbers, or a plain Error's message.
+/// Fixed-width numbers, so that the least encoding of several processes' faults (the one
+/// they agree on) is the fault a single process finds first: the lowest population, state
+/// variable and neuron.
+std::string encode_failure(const std::exception& e) {
+    if (const auto* f = dynamic_cast<const NonFiniteState*>(&e))
+        return fmt::format("N {:010} {:010} {:020} {:a} {:a}\n{}", f->population, f->state_index,
+                           f->neuron, f->from_ms, f->to_ms, f->what());
+    return std::string("E\n") + e.what();
+}
+
+/// `stepped`: encode_failure's text after the step it happened in (20 digits).
+[[noreturn]] void throw_failure(const std::string& stepped) {
+    const std::string encoded = stepped.substr(20);
+    const size_t line = encoded.find('\n');
+    const std::string message = encoded.substr(line + 1);
+    if (encoded[0] == 'N') {
+        PopulationId pop = 0;
+        uint32_t state = 0;
+        unsigned long long neuron = 0;
+        double from = 0, to = 0;
+        if (std::sscanf(encoded.c_str(), "N %u %u %llu %la %la", &pop, &state, &neuron, &from,
+                        &to) == 5)
+            throw NonFiniteState(message, pop, state, neuron, from, to);
+    }
+    throw Error(message);
+}
+
 struct Simulation::Impl {
     SimulationConfig config;
+    const ParallelContext* parallel = nullptr; ///< null: one process
+    uint64_t rank = 0, ranks = 1;
+    uint64_t next_global_id = 0; ///< of the next population's first neuron
     std::vector<std::unique_ptr<Population>> pops;
     std::vector<Projection> projections;
     std::vector<PoissonSource> poisson;
@@ -225,6 +336,39 @@ struct Simulation::Impl {
     std::vector<NoiseSource> noise;
     bool built = false;
     uint64_t step = 0; ///< steps done
+
+    // Spike exchange: spikes are delivered (and recorded) once per interval of
+    // `exchange_steps` steps, at most the shortest delay, so that no spike is needed before.
+    uint64_t exchange_steps = 0; ///< 0 until the first run()
+    IntervalSpikes local_spikes; ///< this process's, by local index
+    IntervalSpikes all_spikes;   ///< everyone's, by population index (several processes)
+    std::vector<uint32_t> send_buffer;
+    std::string failure; ///< this process's fault in the current interval, encoded
+
+    bool several() const { return ranks > 1; }
+    /// The processes must agree: where they exchange nothing (one process, or a share built
+    /// alone) there is nobody to agree with.
+    bool exchanging() const { return parallel && ranks > 1 && parallel->communicates(); }
+    void exchange_and_deliver();
+    /// After a fault: empty spike lists for the steps of the interval up to `interval_end`
+    /// that this process will not do.
+    void stop_interval(uint64_t interval_end);
+    uint64_t stopped_after = 0; ///< steps of the interval done when it stopped
+    void merge_exchanged(const std::vector<uint32_t>& all, const std::vector<uint64_t>& counts);
+    /// Throws on every process if any failed (`mine`: this one's fault, encoded, or "").
+    void agree_on_failure(const std::string& mine) const;
+    /// Records and delivers the interval's spikes (steps 4 to 6 of every step of it).
+    void deliver_interval(const IntervalSpikes& all);
+    /// On several processes: every process's samples of the entries' recorders, into the
+    /// records' values on process 0.
+    /// Returns what went wrong on process 0, for it to throw where all hear of it.
+    std::string gather_state_records(const std::vector<ReportEntry>& entries);
+    SynapseTable gather_synapse_table(ProjectionId id, const Simulation& sim) const;
+    /// Runs `write` on process 0, then makes every process throw if it failed.
+    template <class Write>
+    void write_on_root(Write&& write) const;
+    /// Per recorder: this process's samples (on several processes).
+    std::vector<std::vector<double>> local_samples;
 
     Population& pop(PopulationId id, const char* what) {
         if (id >= pops.size())
@@ -261,6 +405,7 @@ struct Simulation::Impl {
                                                std::vector<SynapseTable>& tables,
                                                const Simulation& sim) const;
     void check_memory() const;
+    void build();
     double expected_distance_synapses(const Projection& pr) const;
 };
 
@@ -323,14 +468,25 @@ void Simulation::Impl::build_projection(uint32_t index) {
         return points.empty() ? std::span<const Point>()
                               : std::span<const Point>(points).subspan(first, n);
     };
+    // Only the targets of this process: within the range, those whose population index is
+    // target.local.first modulo the stride.
+    TargetSelection selected;
+    if (several()) {
+        selected.stride = target.local.stride;
+        selected.first =
+            (target.local.first + selected.stride - to.first % selected.stride) % selected.stride;
+    }
     TargetLists lists =
         connect(spec.connector, n_from, n_to, spec.source == spec.target && from == to,
                 RngKey(seed, RngPurpose::Connectivity, index),
                 {points_of(source.points, from.first, n_from),
                  points_of(target.points, to.first, n_to), period},
-                &list_rows);
+                &list_rows, selected);
     if (!from.whole() || !to.whole())
         lists = place_in_populations(lists, from.first, to.first, target.size());
+    // From here on, t is a local target index; draws are keyed by its population index.
+    if (several()) lists = keep_local_targets(lists, target.local, list_rows);
+    const LocalNeurons& local = target.local;
 
     const RngKey weight_key(seed, RngPurpose::Weight, index);
     const RngKey delay_key(seed, RngPurpose::Delay, index);
@@ -340,18 +496,18 @@ void Simulation::Impl::build_projection(uint32_t index) {
     const auto weight_at = [&](uint64_t t, uint64_t q) {
         if (weight_from_list) return float(list->weights[list_rows[lists.offsets[t] + q]]);
         if (spec.weight_of_pair)
-            return float(
-                pair_value(spec.weight_of_pair, source, target, source_of(t, q), t, period));
-        CounterRng rng(weight_key, t, q);
+            return float(pair_value(spec.weight_of_pair, source, target, source_of(t, q),
+                                    local.global(t), period));
+        CounterRng rng(weight_key, local.global(t), q);
         return float(draw(spec.weight, rng));
     };
     const auto delay_at = [&](uint64_t t, uint64_t q) {
         if (delay_from_list)
             return constant_delay_steps(list->delays_ms[list_rows[lists.offsets[t] + q]]);
         if (spec.delay_ms_of_pair)
-            return constant_delay_steps(
-                pair_value(spec.delay_ms_of_pair, source, target, source_of(t, q), t, period));
-        CounterRng rng(delay_key, t, q);
+            return constant_delay_steps(pair_value(spec.delay_ms_of_pair, source, target,
+                                                   source_of(t, q), local.global(t), period));
+        CounterRng rng(delay_key, local.global(t), q);
         return drawn_delay_steps(draw(spec.delay_ms, rng));
     };
     proj.table = ConnectionTable::build(source.size(), lists, weight, delay, weight_at, delay_at);
@@ -359,7 +515,7 @@ void Simulation::Impl::build_projection(uint32_t index) {
         const auto key_of = [&](uint32_t j) {
             return RngKey(seed, RngPurpose::SynapseState, (uint64_t(index) << 32) | j);
         };
-        proj.plastic.emplace(*spec.synapse_model, proj.table, lists, key_of, draw);
+        proj.plastic.emplace(*spec.synapse_model, proj.table, lists, local, key_of, draw);
     }
 }
 
@@ -404,18 +560,27 @@ void Simulation::Impl::apply_initial_state(PopulationId id, uint32_t var) {
     const uint32_t stream = p.spec.state_streams.empty() ? var : p.spec.state_streams[var];
     const RngKey key(config.seed, RngPurpose::InitialState, (uint64_t(id) << 32) | stream);
     for (uint64_t i = 0; i < values.size(); ++i) {
-        CounterRng rng(key, i);
+        CounterRng rng(key, p.local.global(i));
         values[i] = draw(d, rng);
     }
 }
 
 void Simulation::Impl::sample_states() {
-    for (StateRecord& r : state_records) {
+    for (size_t i = 0; i < state_records.size(); ++i) {
+        StateRecord& r = state_records[i];
         if (step % r.interval_steps != 0) continue;
-        if (r.values.empty()) r.start_ms = double(step) * config.dt_ms;
-        const std::vector<double>& v = pops[r.population]->state[r.state_index];
-        const auto from = v.begin() + std::ptrdiff_t(r.first);
-        r.values.insert(r.values.end(), from, from + std::ptrdiff_t(r.count));
+        if (r.samples == 0) r.start_ms = double(step) * config.dt_ms;
+        ++r.samples;
+        const Population& p = *pops[r.population];
+        const std::vector<double>& v = p.state[r.state_index];
+        if (!several()) {
+            const auto from = v.begin() + std::ptrdiff_t(r.first);
+            r.values.insert(r.values.end(), from, from + std::ptrdiff_t(r.count));
+            continue;
+        }
+        const LocalRange mine = local_range(p.local, r.first, r.count);
+        const auto from = v.begin() + std::ptrdiff_t(mine.first);
+        local_samples[i].insert(local_samples[i].end(), from, from + std::ptrdiff_t(mine.count));
     }
 }
 
@@ -425,11 +590,11 @@ void Simulation::Impl::prepare_run() {
         if (p.size() > 0 && p.spec.update == nullptr)
             throw Error(fmt::format("population '{}' has no update kernel", p.spec.name));
         for (size_t j = 0; j < p.state.size(); ++j) {
-            if (p.state[j].size() != p.size())
+            if (p.state[j].size() != p.n_local())
                 throw Error(fmt::format("state variable '{}' of population '{}' has {} values "
                                         "for {} neurons",
                                         p.spec.state_names[j], p.spec.name, p.state[j].size(),
-                                        p.size()));
+                                        p.n_local()));
             p.state_ptrs[j] = p.state[j].data();
         }
         for (size_t j = 0; j < p.input.size(); ++j)
@@ -445,7 +610,7 @@ void Simulation::Impl::check_finite(double from_ms) const {
             const auto bad = std::find_if(values.begin(), values.end(),
                                           [](double v) { return !std::isfinite(v); });
             if (bad == values.end()) continue;
-            const uint64_t neuron = uint64_t(bad - values.begin());
+            const uint64_t neuron = p.local.global(uint64_t(bad - values.begin()));
             const double to_ms = double(step) * config.dt_ms;
             throw NonFiniteState(fmt::format("state variable '{}' of neuron {} of population "
                                              "'{}' is {} (first seen between t = {:g} ms and "
@@ -505,12 +670,9 @@ void Simulation::Impl::do_step() {
         double* slot = ring.slot(ring.slot_of(k));
         const double weight = src.spec.weight;
         const RngKey key(config.seed, RngPurpose::Poisson, s);
-        const uint64_t first = src.spec.target_neurons.first;
-        const uint64_t end = first + src.spec.target_neurons.count_in(p.size());
-        for (uint64_t i = first; i < end; ++i) {
-            CounterRng rng(key, i, k);
-            slot[i] += double(sampler(rng)) * weight;
-        }
+        const LocalRange r = local_range(p.local, src.spec.target_neurons.first,
+                                         src.spec.target_neurons.count_in(p.size()));
+        add_poisson_spikes(slot, sampler, key, p.local, r, k, weight);
     }
 
     // Spike-time sources: every neuron of the target range gets the spikes due in this step.
@@ -520,10 +682,10 @@ void Simulation::Impl::do_step() {
         RingBuffer& ring = p.receptors[src.spec.receptor];
         double* slot = ring.slot(ring.slot_of(k));
         const double add = double(src.slots[src.next].count) * src.spec.weight;
-        const uint64_t first = src.spec.target_neurons.first;
-        const uint64_t end = first + src.spec.target_neurons.count_in(p.size());
-        for (uint64_t i = first; i < end; ++i)
-            slot[i] += add;
+        const LocalRange r = local_range(p.local, src.spec.target_neurons.first,
+                                         src.spec.target_neurons.count_in(p.size()));
+        for (uint64_t j = r.first; j < r.first + r.count; ++j)
+            slot[j] += add;
         ++src.next;
     }
 
@@ -541,67 +703,39 @@ void Simulation::Impl::do_step() {
         double* slot = ring.slot(ring.slot_of(k));
         const double weight = src.spec.weight;
         const RngKey key(config.seed, RngPurpose::InhomogeneousPoisson, s);
-        const uint64_t first = src.spec.target_neurons.first;
-        const uint64_t end = first + src.spec.target_neurons.count_in(p.size());
-        for (uint64_t i = first; i < end; ++i) {
-            CounterRng rng(key, i, k);
-            slot[i] += double((*src.sampler)(rng)) * weight;
-        }
+        const LocalRange r = local_range(p.local, src.spec.target_neurons.first,
+                                         src.spec.target_neurons.count_in(p.size()));
+        add_poisson_spikes(slot, *src.sampler, key, p.local, r, k, weight);
     }
 
-    // 3. Kernels; 4. spikes are counted and recorded.
-    const double spike_time = double(k + 1) * config.dt_ms;
+    // 3. Kernels; their spikes wait in local_spikes for the end of the exchange interval.
     for (auto& pp : pops) {
         Population& p = *pp;
         p.n_spiked = 0;
-        const uint64_t n = p.size();
-        if (n == 0) continue;
-        for (size_t r = 0; r < p.receptors.size(); ++r)
-            p.receptor_ptrs[r] = p.receptors[r].slot(p.receptors[r].slot_of(k));
-        const nncrt_kernel_args args{n,
-                                     p.state_ptrs.data(),
-                                     p.input_ptrs.data(),
-                                     p.receptor_ptrs.data(),
-                                     p.spiked.data(),
-                                     &p.n_spiked};
-        p.spec.update(&args);
-        if (p.n_spiked > n)
-            throw Error(fmt::format("the kernel of population '{}' reported {} spikes for {} "
-                                    "neurons",
-                                    p.spec.name, p.n_spiked, n));
-        for (uint64_t i = 0; i < p.n_spiked; ++i)
-            if (p.spiked[i] >= n)
-                throw Error(fmt::format("the kernel of population '{}' reported a spike of "
-                                        "neuron {} of {}",
-                                        p.spec.name, p.spiked[i], n));
-        p.recorder.add(spike_time, p.spiked.data(), p.n_spiked);
-    }
-
-    // 5. Plastic synapses: postsynaptic spikes due now reach their synapses (before any
-    // presynaptic spike of this step does), and this step's are sent on their way.
-    for (Projection& pr : projections)
-        if (pr.plastic) pr.plastic->arrive(k, spike_time);
-    for (auto& pp : pops) {
-        const Population& p = *pp;
-        for (uint32_t proj : p.incoming_post) {
-            Projection& pr = projections[proj];
-            pr.plastic->postsynaptic(pr.table, k, p.spiked.data(), p.n_spiked);
+        const uint64_t n = p.n_local();
+        if (n > 0) {
+            for (size_t r = 0; r < p.receptors.size(); ++r)
+                p.receptor_ptrs[r] = p.receptors[r].slot(p.receptors[r].slot_of(k));
+            const nncrt_kernel_args args{n,
+                                         p.state_ptrs.data(),
+                                         p.input_ptrs.data(),
+                                         p.receptor_ptrs.data(),
+                                         p.spiked.data(),
+                                         &p.n_spiked};
+            p.spec.update(&args);
+            if (p.n_spiked > n)
+                throw Error(fmt::format("the kernel of population '{}' reported {} spikes for {} "
+                                        "neurons",
+                                        p.spec.name, p.n_spiked, n));
+            for (uint64_t i = 0; i < p.n_spiked; ++i)
+                if (p.spiked[i] >= n)
+                    throw Error(fmt::format("the kernel of population '{}' reported a spike of "
+                                            "neuron {} of {}",
+                                            p.spec.name, p.spiked[i], n));
         }
+        local_spikes.add(p.spiked.data(), p.n_spiked);
     }
-
-    // 6. Delivery into future slots.
-    for (auto& pp : pops) {
-        const Population& p = *pp;
-        if (p.n_spiked == 0) continue;
-        for (uint32_t proj : p.outgoing) {
-            Projection& pr = projections[proj];
-            RingBuffer& ring = pops[pr.spec.target]->receptors[pr.spec.receptor];
-            if (pr.plastic)
-                pr.plastic->presynaptic(pr.table, ring, k, spike_time, p.spiked.data(), p.n_spiked);
-            else
-                deliver_spikes(pr.table, ring, k, p.spiked.data(), p.n_spiked);
-        }
-    }
+    ++local_spikes.steps;
 
     // 7. The current slot has been read; it becomes the slot of step k + L.
     for (auto& pp : pops)
@@ -611,10 +745,150 @@ void Simulation::Impl::do_step() {
     ++step;
 }
 
+void Simulation::Impl::deliver_interval(const IntervalSpikes& all) {
+    const size_t n_pops = pops.size();
+    for (uint64_t s = 0; s < all.steps; ++s) {
+        const uint64_t k = all.first_step + s;
+        const double spike_time = double(k + 1) * config.dt_ms;
+        // 4. Spikes are counted and recorded.
+        for (size_t id = 0; id < n_pops; ++id) {
+            const auto spikes = all.of(s, id, n_pops);
+            pops[id]->recorder.add(spike_time, spikes.data(), spikes.size());
+        }
+        // 5. Plastic synapses: postsynaptic spikes due now reach their synapses (before any
+        // presynaptic spike of this step does), and this step's are sent on their way; they
+        // are the targets' own, by local index.
+        for (Projection& pr : projections)
+            if (pr.plastic) pr.plastic->arrive(k, spike_time);
+        for (size_t id = 0; id < n_pops; ++id) {
+            const auto spikes = local_spikes.of(s, id, n_pops);
+            for (uint32_t proj : pops[id]->incoming_post) {
+                Projection& pr = projections[proj];
+                pr.plastic->postsynaptic(pr.table, k, spikes.data(), spikes.size());
+            }
+        }
+        // 6. Delivery into future slots: the slot of step k + d, d >= exchange_steps, has not
+        // been read yet.
+        for (size_t id = 0; id < n_pops; ++id) {
+            const auto spikes = all.of(s, id, n_pops);
+            if (spikes.empty()) continue;
+            for (uint32_t proj : pops[id]->outgoing) {
+                Projection& pr = projections[proj];
+                RingBuffer& ring = pops[pr.spec.target]->receptors[pr.spec.receptor];
+                if (pr.plastic)
+                    pr.plastic->presynaptic(pr.table, ring, k, spike_time, spikes.data(),
+                                            spikes.size());
+                else
+                    deliver_spikes(pr.table, ring, k, spikes.data(), spikes.size());
+            }
+        }
+    }
+}
+
+void Simulation::Impl::agree_on_failure(const std::string& mine) const {
+    const std::string agreed = exchanging() ? parallel->agreed_failure(mine) : mine;
+    if (!agreed.empty()) throw_failure(agreed);
+}
+
+void Simulation::Impl::merge_exchanged(const std::vector<uint32_t>& all,
+                                       const std::vector<uint64_t>& counts) {
+    // Each process sent: a failure flag, then per step and population the number of spikes
+    // and their population indices, in increasing order. Merged, a step's spikes of a
+    // population are in increasing order, as one process's kernel lists them.
+    const size_t n_pops = pops.size();
+    std::vector<uint64_t> cursor(counts.size());
+    for (size_t r = 0, at = 0; r < counts.size(); at += counts[r], ++r)
+        cursor[r] = at + 1;
+    all_spikes.start(local_spikes.first_step);
+    all_spikes.steps = local_spikes.steps;
+    for (uint64_t s = 0; s < local_spikes.steps; ++s)
+        for (size_t p = 0; p < n_pops; ++p) {
+            const size_t from = all_spikes.ids.size();
+            for (uint64_t& c : cursor) {
+                const uint32_t n = all[c];
+                all_spikes.ids.insert(all_spikes.ids.end(), all.begin() + std::ptrdiff_t(c + 1),
+                                      all.begin() + std::ptrdiff_t(c + 1 + n));
+                c += 1 + n;
+            }
+            std::sort(all_spikes.ids.begin() + std::ptrdiff_t(from), all_spikes.ids.end());
+            all_spikes.offsets.push_back(all_spikes.ids.size());
+        }
+}
+
+void Simulation::Impl::stop_interval(uint64_t interval_end) {
+    const size_t n_pops = pops.size();
+    // A fault within a step leaves the populations before it listed: they are dropped.
+    stopped_after = local_spikes.steps;
+    local_spikes.offsets.resize(size_t(local_spikes.steps) * n_pops + 1);
+    local_spikes.ids.resize(local_spikes.offsets.back());
+    while (local_spikes.first_step + local_spikes.steps < interval_end) {
+        for (size_t id = 0; id < n_pops; ++id)
+            local_spikes.add(nullptr, 0);
+        ++local_spikes.steps;
+    }
+}
+
+void Simulation::Impl::exchange_and_deliver() {
+    if (!several()) {
+        // One process: its spikes are everyone's, and a fault is thrown at once (after what
+        // was recorded before it is in).
+        deliver_interval(local_spikes);
+        local_spikes.start(step);
+        if (!failure.empty()) throw_failure(std::exchange(failure, {}));
+        return;
+    }
+    if (!exchanging())
+        throw Error(fmt::format("process {} of {} was built alone and cannot run", rank, ranks));
+    const size_t n_pops = pops.size();
+    send_buffer.clear();
+    // First word: 0, or 1 + the steps done before a fault stopped this process.
+    send_buffer.push_back(failure.empty() ? 0 : uint32_t(1 + stopped_after));
+    for (uint64_t s = 0; s < local_spikes.steps; ++s)
+        for (size_t id = 0; id < n_pops; ++id) {
+            const auto spikes = local_spikes.of(s, id, n_pops);
+            send_buffer.push_back(uint32_t(spikes.size()));
+            for (uint32_t j : spikes)
+                send_buffer.push_back(uint32_t(pops[id]->local.global(j)));
+        }
+    std::vector<uint64_t> counts;
+    const std::vector<uint32_t> all = parallel->all_gather(send_buffer, counts);
+    // After a fault, every process stops where the first one did: the steps after it are
+    // neither delivered nor recorded, nor are the samples taken in them kept.
+    uint64_t steps_done = local_spikes.steps;
+    bool any_failed = false;
+    for (size_t r = 0, at = 0; r < counts.size(); at += counts[r], ++r)
+        if (all[at] != 0) {
+            any_failed = true;
+            steps_done = std::min<uint64_t>(steps_done, all[at] - 1);
+        }
+    merge_exchanged(all, counts);
+    all_spikes.steps = local_spikes.steps = steps_done;
+    deliver_interval(all_spikes);
+    if (any_failed) {
+        const uint64_t stopped = local_spikes.first_step + steps_done;
+        for (size_t i = 0; i < state_records.size(); ++i) {
+            StateRecord& r = state_records[i];
+            const uint64_t dropped = step / r.interval_steps - stopped / r.interval_steps;
+            const Population& p = *pops[r.population];
+            const uint64_t per_sample = local_range(p.local, r.first, r.count).count;
+            r.samples -= dropped;
+            local_samples[i].resize(local_samples[i].size() - dropped * per_sample);
+        }
+        step = stopped;
+    }
+    local_spikes.start(step);
+    if (any_failed) agree_on_failure(std::exchange(failure, {}));
+}
+
 Simulation::Simulation(SimulationConfig config) : impl_(std::make_unique<Impl>()) {
     if (!(config.dt_ms > 0.0) || !std::isfinite(config.dt_ms))
         throw Error(fmt::format("time step dt = {} ms must be positive", config.dt_ms));
     impl_->config = config;
+    if (config.parallel) {
+        impl_->parallel = config.parallel;
+        impl_->rank = uint64_t(config.parallel->rank());
+        impl_->ranks = uint64_t(config.parallel->size());
+    }
 }
 
 Simulation::~Simulation() = default;
@@ -630,7 +904,10 @@ PopulationId Simulation::add_population(PopulationSpec spec) {
         throw Error(fmt::format("population '{}' has {} state variables but {} state streams",
                                 spec.name, spec.state_names.size(), spec.state_streams.size()));
     auto p = std::make_unique<Population>();
-    const uint64_t n = spec.size;
+    p->first_global_id = impl_->next_global_id;
+    p->local = LocalNeurons::of(p->first_global_id, spec.size, impl_->rank, impl_->ranks);
+    impl_->next_global_id += spec.size;
+    const uint64_t n = p->local.count;
     p->state.assign(spec.state_names.size(), std::vector<double>(n, 0.0));
     p->input.assign(spec.input_names.size(), std::vector<double>(n, 0.0));
     p->initial.resize(spec.state_names.size());
@@ -815,7 +1092,8 @@ void Simulation::add_noise_current(const NoiseCurrentSpec& spec) {
 void Simulation::record_spikes(PopulationId pop, NeuronRange neurons) {
     Population& p = impl_->pop(pop, "record_spikes");
     check_range(neurons, p, "record_spikes");
-    p.recorder.enable(neurons.first, neurons.count_in(p.size()));
+    // Process 0 records the spikes of all processes (they are exchanged anyway).
+    if (impl_->rank == 0) p.recorder.enable(neurons.first, neurons.count_in(p.size()));
 }
 
 uint64_t available_memory() {
@@ -930,12 +1208,30 @@ StateRecorderId Simulation::record_state(PopulationId pop, uint32_t state_index,
     r.count = count;
     r.interval_steps = interval_steps;
     impl_->state_records.push_back(std::move(r));
+    impl_->local_samples.emplace_back();
     return StateRecorderId(impl_->state_records.size() - 1);
 }
 
 void Simulation::build() {
     Impl& m = *impl_;
     if (m.built) return;
+    if (!m.exchanging()) {
+        m.build();
+        return;
+    }
+    // A connector or a computed weight may fail on one process only (it is about one of its
+    // targets): all stop with that error, and none waits for the others in run().
+    std::string failure;
+    try {
+        m.build();
+    } catch (const Error& e) {
+        failure = fmt::format("{:020}", 0) + encode_failure(e);
+    }
+    m.agree_on_failure(failure);
+}
+
+void Simulation::Impl::build() {
+    Impl& m = *this;
     const double dt = m.config.dt_ms;
 
     m.place_populations();
@@ -961,16 +1257,18 @@ void Simulation::build() {
         Population& p = *m.pops[id];
         p.receptors.clear();
         for (size_t r = 0; r < p.spec.receptor_names.size(); ++r)
-            p.receptors.emplace_back(p.size(), max_delay[id]);
-        p.spiked.assign(p.size(), 0);
+            p.receptors.emplace_back(p.n_local(), max_delay[id]);
+        p.spiked.assign(p.n_local(), 0);
         for (uint32_t j = 0; j < p.initial.size(); ++j)
             if (p.initial[j]) m.apply_initial_state(PopulationId(id), j);
     }
 
     for (const DcSpec& d : m.dc) {
         Population& p = *m.pops[d.target];
-        p.dc[d.input].push_back({step_index(d.start_ms, dt), step_index(d.stop_ms, dt), d.amplitude,
-                                 d.target_neurons.first, d.target_neurons.count_in(p.size())});
+        const LocalRange r =
+            local_range(p.local, d.target_neurons.first, d.target_neurons.count_in(p.size()));
+        p.dc[d.input].push_back(
+            {step_index(d.start_ms, dt), step_index(d.stop_ms, dt), d.amplitude, r.first, r.count});
     }
 
     for (PoissonSource& src : m.poisson)
@@ -980,10 +1278,11 @@ void Simulation::build() {
         src.slots = spike_slots(src.spec.times_ms, dt, "spike times");
     for (const StepCurrentSpec& c : m.step_currents) {
         Population& p = *m.pops[c.target];
+        const LocalRange r =
+            local_range(p.local, c.target_neurons.first, c.target_neurons.count_in(p.size()));
         for (const StepWindow& w :
              piecewise_windows(c.times_ms, c.amplitudes, c.start_ms, c.stop_ms, dt, "step current"))
-            p.dc[c.input].push_back({w.first, w.last, w.value, c.target_neurons.first,
-                                     c.target_neurons.count_in(p.size())});
+            p.dc[c.input].push_back({w.first, w.last, w.value, r.first, r.count});
     }
     for (InhomogeneousPoissonSource& src : m.inhomogeneous_poisson)
         src.rates = piecewise_windows(src.spec.times_ms, src.spec.rates_hz, src.spec.start_ms,
@@ -994,8 +1293,11 @@ void Simulation::build() {
         src.last = step_index(src.spec.stop_ms, dt);
         src.interval_steps = whole_steps(src.spec.interval_ms, dt, "noise current");
         Population& p = *m.pops[src.spec.target];
-        src.neurons_first = src.spec.target_neurons.first;
-        src.neurons_count = src.spec.target_neurons.count_in(p.size());
+        const LocalRange r = local_range(p.local, src.spec.target_neurons.first,
+                                         src.spec.target_neurons.count_in(p.size()));
+        src.neurons_first = r.first;
+        src.neurons_count = r.count;
+        src.local = p.local;
         p.noise[src.spec.input].push_back(s);
     }
 
@@ -1015,6 +1317,17 @@ void Simulation::run(double duration_ms, const ProgressFn& progress) {
     m.prepare_run();
     for (Projection& pr : m.projections)
         if (pr.plastic) pr.plastic->resume();
+    if (m.exchange_steps == 0) {
+        // Spikes are exchanged (and delivered) every `shortest delay` steps: a spike sent in
+        // one interval arrives in a later one.
+        uint64_t shortest = std::numeric_limits<uint64_t>::max();
+        for (const Projection& pr : m.projections)
+            if (pr.table.synapse_count() > 0)
+                shortest = std::min<uint64_t>(shortest, pr.table.min_delay());
+        if (m.exchanging()) shortest = m.parallel->all_reduce_min(shortest);
+        m.exchange_steps = shortest == std::numeric_limits<uint64_t>::max() ? 1 : shortest;
+        m.local_spikes.start(m.step);
+    }
 
     const uint64_t end = m.step + steps;
     const double end_ms = double(end) * dt;
@@ -1025,12 +1338,32 @@ void Simulation::run(double duration_ms, const ProgressFn& progress) {
     constexpr uint64_t finite_check_interval = 16;
     uint64_t last_check = m.step;
     while (m.step < end) {
-        m.do_step();
-        m.sample_states();
-        if (m.step % finite_check_interval == 0 || m.step == end) {
-            m.check_finite(double(last_check) * dt);
-            last_check = m.step;
+        // A fault stops this process at once; the others hear of it at the exchange, and all
+        // stop there with it.
+        try {
+            m.do_step();
+            m.sample_states();
+            if (m.step % finite_check_interval == 0 || m.step == end) {
+                m.check_finite(double(last_check) * dt);
+                last_check = m.step;
+            }
+        } catch (const std::exception& e) {
+            // One process alone stops as it always has; on several, the others must hear.
+            if (!m.several() && !dynamic_cast<const Error*>(&e)) throw;
+            // Prefixed with the step, so that the failure agreed on is the earliest.
+            const bool out_of_memory = dynamic_cast<const std::bad_alloc*>(&e) != nullptr;
+            m.failure = fmt::format("{:020}", m.step) +
+                        (dynamic_cast<const Error*>(&e)
+                             ? encode_failure(e)
+                             : encode_failure(Error(out_of_memory ? "out of memory" : e.what())));
+            // The others step on to the end of the interval: this process sends them no
+            // spikes for the steps it does not do, so that the exchanges line up.
+            if (m.several())
+                m.stop_interval(std::min(m.local_spikes.first_step + m.exchange_steps, end));
         }
+        if (!m.failure.empty() || m.step == end ||
+            m.step - m.local_spikes.first_step >= m.exchange_steps)
+            m.exchange_and_deliver();
         if (progress && (m.step >= next_report || m.step == end)) {
             progress(double(m.step) * dt, end_ms);
             next_report = m.step + every;
@@ -1170,7 +1503,10 @@ void Simulation::discard_recordings() {
     for (StateRecord& r : impl_->state_records) {
         r.values = {};
         r.start_ms = 0.0;
+        r.samples = 0;
     }
+    for (auto& samples : impl_->local_samples)
+        samples.clear();
 }
 
 uint64_t Simulation::spike_count(PopulationId pop) const {
@@ -1186,9 +1522,27 @@ ConnectionStats Simulation::connection_stats() const {
     if (!impl_->built) return stats;
     for (const Projection& pr : impl_->projections) {
         stats.synapses += pr.table.synapse_count();
+        if (pr.plastic) stats.plastic_synapses += pr.table.synapse_count();
         stats.bytes += pr.table.bytes() + (pr.plastic ? pr.plastic->bytes() : 0);
     }
+    if (impl_->exchanging()) {
+        stats.synapses = impl_->parallel->all_reduce_sum(stats.synapses);
+        stats.plastic_synapses = impl_->parallel->all_reduce_sum(stats.plastic_synapses);
+        stats.bytes = impl_->parallel->all_reduce_sum(stats.bytes);
+    }
     return stats;
+}
+
+LocalNeurons Simulation::local_neurons(PopulationId pop) const {
+    return impl_->pop(pop, "local_neurons").local;
+}
+
+int Simulation::process_count() const {
+    return int(impl_->ranks);
+}
+
+int Simulation::process_rank() const {
+    return int(impl_->rank);
 }
 
 size_t Simulation::projection_count() const {
@@ -1225,6 +1579,7 @@ SynapseTable Simulation::synapse_table(ProjectionId projection) const {
     if (!impl_->built) throw Error("synapse_table: the simulation is not built yet");
     const Projection& pr = impl_->projections[projection];
     const ConnectionTable& t = pr.table;
+    const LocalNeurons& targets = impl_->pops[pr.spec.target]->local;
     SynapseTable out;
     const uint64_t n = t.synapse_count();
     out.sources.reserve(n);
@@ -1233,7 +1588,7 @@ SynapseTable Simulation::synapse_table(ProjectionId projection) const {
     for (uint64_t src = 0; src < t.source_count(); ++src)
         for (uint64_t s = t.row_begin(src); s < t.row_end(src); ++s) {
             out.sources.push_back(src);
-            out.targets.push_back(t.target(s));
+            out.targets.push_back(targets.global(t.target(s)));
             out.delays_ms.push_back(double(t.delay(s)) * impl_->config.dt_ms);
         }
     if (pr.plastic) {
@@ -1260,7 +1615,7 @@ Simulation::Impl::edge_views(const std::vector<ProjectionId>& ids,
     tables.clear();
     tables.reserve(ids.size());
     for (size_t i = 0; i < ids.size(); ++i) {
-        tables.push_back(sim.synapse_table(ids[i]));
+        tables.push_back(several() ? gather_synapse_table(ids[i], sim) : sim.synapse_table(ids[i]));
         const ProjectionSpec& spec = projections[ids[i]].spec;
         views.push_back({pops[spec.source]->spec.name, pops[spec.target]->spec.name, &tables.back(),
                          state_units[i]});
@@ -1290,26 +1645,31 @@ void Simulation::write_synapses_hdf5(
     const std::string& path, const std::vector<ProjectionId>& projections,
     const std::vector<std::vector<std::string>>& state_units) const {
     std::vector<SynapseTable> tables;
-    write_sonata_edges(path, impl_->edge_views(projections, state_units, tables, *this));
+    const auto views = impl_->edge_views(projections, state_units, tables, *this);
+    impl_->write_on_root([&] { write_sonata_edges(path, views); });
 }
 
 void Simulation::write_synapses_csv(
     const std::string& path, const std::vector<ProjectionId>& projections,
     const std::vector<std::vector<std::string>>& state_units) const {
     std::vector<SynapseTable> tables;
-    nncrt::write_synapses_csv(path, impl_->edge_views(projections, state_units, tables, *this));
+    const auto views = impl_->edge_views(projections, state_units, tables, *this);
+    impl_->write_on_root([&] { nncrt::write_synapses_csv(path, views); });
 }
 
 std::vector<SynapseView> Simulation::synapses(ProjectionId projection) const {
     if (projection >= impl_->projections.size())
         throw Error(fmt::format("synapses: unknown projection {}", projection));
     if (!impl_->built) throw Error("synapses: the simulation is not built yet");
-    const ConnectionTable& table = impl_->projections[projection].table;
+    const Projection& pr = impl_->projections[projection];
+    const ConnectionTable& table = pr.table;
+    const LocalNeurons& targets = impl_->pops[pr.spec.target]->local;
     std::vector<SynapseView> out;
     out.reserve(table.synapse_count());
     for (uint64_t s = 0; s < table.source_count(); ++s)
         for (uint64_t k = table.row_begin(s); k < table.row_end(s); ++k)
-            out.push_back({uint32_t(s), table.target(k), table.weight(k), table.delay(k)});
+            out.push_back({uint32_t(s), uint32_t(targets.global(table.target(k))), table.weight(k),
+                           table.delay(k)});
     return out;
 }
 
@@ -1334,20 +1694,160 @@ const StateRecord& Simulation::recorded_state(StateRecorderId id) const {
 
 void Simulation::write_state_report_hdf5(const std::string& path,
                                          const std::vector<ReportEntry>& entries) const {
-    write_sonata_report(path, impl_->report_views(entries, *this), impl_->config.dt_ms);
+    const std::string problem = impl_->gather_state_records(entries);
+    impl_->write_on_root([&] {
+        if (!problem.empty()) throw Error(problem);
+        write_sonata_report(path, impl_->report_views(entries, *this), impl_->config.dt_ms);
+    });
 }
 
 void Simulation::write_state_report_csv(const std::string& path, const std::string& variable,
                                         const std::vector<ReportEntry>& entries) const {
-    write_state_csv(path, variable, impl_->report_views(entries, *this), impl_->config.dt_ms);
+    const std::string problem = impl_->gather_state_records(entries);
+    impl_->write_on_root([&] {
+        if (!problem.empty()) throw Error(problem);
+        write_state_csv(path, variable, impl_->report_views(entries, *this), impl_->config.dt_ms);
+    });
 }
 
 void Simulation::write_spikes_hdf5(const std::string& path) const {
-    write_sonata_spikes(path, impl_->spike_views());
+    impl_->write_on_root([&] { write_sonata_spikes(path, impl_->spike_views()); });
 }
 
 void Simulation::write_spikes_csv(const std::string& path) const {
-    nncrt::write_spikes_csv(path, impl_->spike_views());
+    impl_->write_on_root([&] { nncrt::write_spikes_csv(path, impl_->spike_views()); });
+}
+
+template <class Write>
+void Simulation::Impl::write_on_root(Write&& write) const {
+    if (!several()) {
+        write();
+        return;
+    }
+    if (!exchanging())
+        throw Error(fmt::format("process {} of {} was built alone: its recordings cannot be "
+                                "gathered and written",
+                                rank, ranks));
+    std::string write_failure;
+    if (rank == 0) {
+        try {
+            write();
+        } catch (const Error& e) {
+            write_failure = e.what();
+        } catch (const std::bad_alloc&) {
+            write_failure = "out of memory while writing the output";
+        }
+    }
+    const std::string agreed = parallel->agreed_failure(write_failure);
+    if (!agreed.empty()) throw Error(agreed);
+}
+
+namespace {
+
+/// Bytes in and out of a gather: arrays with their lengths.
+template <class T>
+void put_array(std::vector<unsigned char>& out, const std::vector<T>& v) {
+    const uint64_t n = v.size();
+    const auto* bytes = reinterpret_cast<const unsigned char*>(&n);
+    out.insert(out.end(), bytes, bytes + sizeof n);
+    const auto* data = reinterpret_cast<const unsigned char*>(v.data());
+    out.insert(out.end(), data, data + n * sizeof(T));
+}
+
+template <class T>
+std::vector<T> take_array(const unsigned char*& at) {
+    uint64_t n = 0;
+    std::memcpy(&n, at, sizeof n);
+    at += sizeof n;
+    std::vector<T> v(n);
+    std::memcpy(v.data(), at, n * sizeof(T));
+    at += n * sizeof(T);
+    return v;
+}
+
+} // namespace
+
+std::string Simulation::Impl::gather_state_records(const std::vector<ReportEntry>& entries) {
+    if (!several() || !exchanging()) return {}; // one process, or write_on_root refuses
+    std::string problem;
+    for (const ReportEntry& e : entries) {
+        if (e.recorder >= state_records.size())
+            throw Error(fmt::format("recorded_state: no state recorder {}", e.recorder));
+        StateRecord& r = state_records[e.recorder];
+        const auto& mine = local_samples[e.recorder];
+        const auto parts = parallel->gather_to_root(std::span<const unsigned char>(
+            reinterpret_cast<const unsigned char*>(mine.data()), mine.size() * sizeof(double)));
+        if (rank != 0) continue;
+        // Sample s of neuron i (first <= i < first + count) comes from the process that
+        // updates i, at its place among that process's recorded neurons.
+        const Population& p = *pops[r.population];
+        r.values.assign(r.samples * r.count, 0.0);
+        for (uint64_t q = 0; q < ranks; ++q) {
+            const LocalNeurons theirs = LocalNeurons::of(p.first_global_id, p.size(), q, ranks);
+            const LocalRange range = local_range(theirs, r.first, r.count);
+            const auto* values = reinterpret_cast<const double*>(parts[q].data());
+            if (parts[q].size() != r.samples * range.count * sizeof(double)) {
+                problem = fmt::format("process {} recorded {} values of {} samples of {} neurons",
+                                      q, parts[q].size() / sizeof(double), r.samples, range.count);
+                break;
+            }
+            for (uint64_t smp = 0; smp < r.samples; ++smp)
+                for (uint64_t j = 0; j < range.count; ++j)
+                    r.values[smp * r.count + theirs.global(range.first + j) - r.first] =
+                        values[smp * range.count + j];
+        }
+    }
+    return problem;
+}
+
+SynapseTable Simulation::Impl::gather_synapse_table(ProjectionId id, const Simulation& sim) const {
+    const SynapseTable mine = sim.synapse_table(id);
+    std::vector<unsigned char> bytes;
+    put_array(bytes, mine.sources);
+    put_array(bytes, mine.targets);
+    put_array(bytes, mine.delays_ms);
+    for (const auto& state : mine.states)
+        put_array(bytes, state);
+    const auto parts = parallel->gather_to_root(bytes);
+    SynapseTable out;
+    out.state_names = mine.state_names;
+    out.states.resize(mine.states.size());
+    if (rank != 0) return out;
+    std::vector<SynapseTable> tables(parts.size());
+    for (size_t q = 0; q < parts.size(); ++q) {
+        const unsigned char* at = parts[q].data();
+        tables[q].sources = take_array<uint64_t>(at);
+        tables[q].targets = take_array<uint64_t>(at);
+        tables[q].delays_ms = take_array<double>(at);
+        for (size_t j = 0; j < mine.states.size(); ++j)
+            tables[q].states.push_back(take_array<double>(at));
+    }
+    // The processes' tables are each ordered by source, then target; a target's synapses are
+    // all on one process. Merged by (source, target), they are in the order of one process's.
+    std::vector<size_t> next(tables.size(), 0);
+    for (;;) {
+        size_t best = tables.size();
+        for (size_t q = 0; q < tables.size(); ++q) {
+            if (next[q] == tables[q].sources.size()) continue;
+            if (best == tables.size()) {
+                best = q;
+                continue;
+            }
+            const auto key = [&](size_t t) {
+                return std::pair(tables[t].sources[next[t]], tables[t].targets[next[t]]);
+            };
+            if (key(q) < key(best)) best = q;
+        }
+        if (best == tables.size()) break;
+        const SynapseTable& t = tables[best];
+        const size_t i = next[best]++;
+        out.sources.push_back(t.sources[i]);
+        out.targets.push_back(t.targets[i]);
+        out.delays_ms.push_back(t.delays_ms[i]);
+        for (size_t j = 0; j < out.states.size(); ++j)
+            out.states[j].push_back(t.states[j][i]);
+    }
+    return out;
 }
 
 } // namespace nncrt

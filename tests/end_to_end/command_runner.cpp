@@ -37,6 +37,25 @@ std::string scratch_dir(const std::string& name) {
     return dir.string();
 }
 
+bool mpi_built() {
+#ifdef NNC_MPIEXEC
+    return true;
+#else
+    return false;
+#endif
+}
+
+std::string mpirun(int processes) {
+#ifdef NNC_MPIEXEC
+    return "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
+           "OMPI_MCA_btl_vader_single_copy_mechanism=none '" NNC_MPIEXEC "' --oversubscribe -np " +
+           std::to_string(processes) + " ";
+#else
+    (void)processes;
+    return {};
+#endif
+}
+
 CommandResult run_nnc(const std::string& args) {
     return run_command("'" NNC_BINARY "' " + args);
 }

@@ -5,7 +5,17 @@
 // anything else reads its arguments, and keeps it until it returns. Where nncrt is built
 // with MPI the context initialises MPI (if nobody has) and finalises it at the end; without
 // MPI, or when the program was not started by mpirun, it is one process of rank 0.
+//
+// A Simulation given the context (SimulationConfig::parallel) updates the neurons of this
+// process only and exchanges spikes with the others; see runtime/README.md. The collective
+// operations below are what it exchanges: every process calls them, in the same order.
+// MPI stays out of this header; nncrt links it privately.
 #pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
 
 namespace nncrt {
 
@@ -16,16 +26,42 @@ public:
     ParallelContext(const ParallelContext&) = delete;
     ParallelContext& operator=(const ParallelContext&) = delete;
 
+    /// Process `rank` of `size` that exchanges nothing: enough to build that process's share
+    /// of a network alone (to test the partition without mpirun). Exchanging spikes or
+    /// gathering recordings on it throws nncrt::Error.
+    static ParallelContext share_of(int rank, int size);
+
     int rank() const { return rank_; }
     int size() const { return size_; }
     bool is_root() const { return rank_ == 0; }
+    /// Whether the processes exchange data (an MPI run, or a single process).
+    bool communicates() const { return communicates_; }
 
     /// Whether this build of nncrt can run on several processes.
     static bool mpi_available();
 
+    /// Every process's `mine`, concatenated in rank order; counts[r] = the length of rank r's.
+    std::vector<uint32_t> all_gather(std::span<const uint32_t> mine,
+                                     std::vector<uint64_t>& counts) const;
+    uint64_t all_reduce_sum(uint64_t mine) const;
+    uint64_t all_reduce_min(uint64_t mine) const;
+    /// The least non-empty `mine` of all processes in byte order, on every process ("" when
+    /// all are empty): how processes agree on one error to report, whichever processes saw
+    /// it. On a context that exchanges nothing, `mine`.
+    std::string agreed_failure(const std::string& mine) const;
+    /// On the root, every process's bytes in rank order; elsewhere nothing.
+    std::vector<std::vector<unsigned char>>
+    gather_to_root(std::span<const unsigned char> mine) const;
+
 private:
+    ParallelContext(int rank, int size, bool communicates)
+        : rank_(rank), size_(size), communicates_(communicates) {}
+    void require_exchange(const char* what) const;
+
     int rank_ = 0;
     int size_ = 1;
+    bool communicates_ = true;
+    bool mpi_ = false;      ///< the processes talk over MPI
     bool finalise_ = false; ///< this context initialised MPI, so it finalises it
 };
 

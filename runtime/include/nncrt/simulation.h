@@ -9,6 +9,7 @@
 #pragma once
 
 #include "nncrt/abi.h"
+#include "nncrt/parallel.h"
 
 #include <cstdint>
 #include <functional>
@@ -293,6 +294,36 @@ struct NoiseCurrentSpec {
 struct SimulationConfig {
     double dt_ms = 0.1;
     uint64_t seed = 1;
+    /// The processes the network is spread over (it must outlive the Simulation); null: this
+    /// process alone. Each process updates its own neurons (LocalNeurons) and creates the
+    /// synapses onto them; the spikes, and everything written, are those of a run on one.
+    const ParallelContext* parallel = nullptr;
+};
+
+/// The neurons of a population that this process updates. Neurons are dealt round-robin
+/// over the processes by global id (the sum of the sizes of the populations before, plus the
+/// index in the population): process r of n has those whose global id is r modulo n, i.e.
+/// the population indices first, first + stride, ..., `count` of them, in that order; state
+/// arrays, ring buffers and a kernel call hold them under their local index j.
+struct LocalNeurons {
+    uint64_t first = 0;
+    uint64_t stride = 1;
+    uint64_t count = 0;
+
+    /// Process `rank` of `ranks`' share of a population of `size` neurons whose first neuron
+    /// has global id `first_global_id`.
+    static LocalNeurons of(uint64_t first_global_id, uint64_t size, uint64_t rank, uint64_t ranks) {
+        const uint64_t first = (rank + ranks - first_global_id % ranks) % ranks;
+        return {first, ranks, size > first ? (size - first + ranks - 1) / ranks : 0};
+    }
+    uint64_t global(uint64_t j) const { return first + j * stride; }
+    /// The local index of the first local neuron whose population index is >= i.
+    uint64_t lower_bound(uint64_t i) const {
+        if (i <= first) return 0;
+        const uint64_t j = (i - first + stride - 1) / stride;
+        return j < count ? j : count;
+    }
+    bool operator==(const LocalNeurons&) const = default;
 };
 
 /// Spikes of one population: time (ms, end of the step in which the neuron fired) and
@@ -315,8 +346,11 @@ struct StateRecord {
     uint64_t interval_steps = 1;
     double start_ms = 0.0; ///< time of the first sample (valid once there is one)
     std::vector<double> values;
+    /// Samples taken. On several processes `values` stays empty until the recording is
+    /// written (it is gathered to process 0 then); the count is right on every process.
+    uint64_t samples = 0;
 
-    uint64_t sample_count() const { return count ? values.size() / count : 0; }
+    uint64_t sample_count() const { return samples; }
 };
 
 using StateRecorderId = uint32_t;
@@ -329,7 +363,8 @@ struct ReportEntry {
 
 struct ConnectionStats {
     uint64_t synapses = 0;
-    uint64_t bytes = 0; ///< everything the connection storage holds, offsets included
+    uint64_t plastic_synapses = 0; ///< of them, in plastic projections
+    uint64_t bytes = 0;            ///< everything the connection storage holds, offsets included
     double bytes_per_synapse() const { return synapses ? double(bytes) / double(synapses) : 0.0; }
 };
 
@@ -409,25 +444,37 @@ public:
     double time_ms() const;
 
     size_t population_count() const;
+    /// The neurons of a population this process updates (all of them on one process).
+    LocalNeurons local_neurons(PopulationId pop) const;
+    int process_count() const; ///< processes the network is spread over
+    int process_rank() const;  ///< this one's
     const PopulationSpec& population_spec(PopulationId pop) const;
-    /// State variable j of every neuron of a population (size() == population size).
+    /// State variable j of the neurons this process updates, by local index (see
+    /// LocalNeurons; on one process, every neuron of the population).
     const std::vector<double>& state(PopulationId pop, uint32_t state_index) const;
     std::vector<double>& state(PopulationId pop, uint32_t state_index);
 
-    uint64_t spike_count(PopulationId pop) const; ///< spikes so far, recorded or not
+    /// Spikes so far of the whole population (on every process), recorded or not.
+    uint64_t spike_count(PopulationId pop) const;
+    /// The recorded spikes of the whole population; kept by process 0 only.
     const SpikeRecord& recorded_spikes(PopulationId pop) const;
+    /// The synapses of all processes: on several, every process must call it (a sum over
+    /// them), except on a share built alone (ParallelContext::share_of), which counts its own.
     ConnectionStats connection_stats() const;
-    /// The synapses of a built projection, grouped by source: for inspection and tests.
+    /// The synapses of a built projection onto this process's neurons (targets are
+    /// population indices), grouped by source: for inspection and tests.
     std::vector<SynapseView> synapses(ProjectionId projection) const;
     /// Where the neurons of a built population are (um); empty without positions.
     std::vector<Position> positions(PopulationId pop) const;
     size_t state_recorder_count() const;
     const StateRecord& recorded_state(StateRecorderId id) const;
 
-    /// The synapses of a projection after build(), with their state now.
+    /// The synapses of a projection onto this process's neurons after build(), with their
+    /// state now.
     SynapseTable synapse_table(ProjectionId projection) const;
     size_t projection_count() const;
-    uint64_t synapse_count(ProjectionId projection) const; ///< 0 before build()
+    /// Synapses of a projection onto this process's neurons; 0 before build().
+    uint64_t synapse_count(ProjectionId projection) const;
     bool projection_is_plastic(ProjectionId projection) const;
     /// State variable j of every synapse of a plastic projection, in the order of
     /// synapse_table().
@@ -449,6 +496,8 @@ public:
     void write_state_report_csv(const std::string& path, const std::string& variable,
                                 const std::vector<ReportEntry>& entries) const;
 
+    /// The write_* functions write one file, as a run on one process would; on several,
+    /// every process calls them (process 0 gathers and writes) and all throw if it fails.
     /// Writes recorded spikes in the SONATA spike layout:
     /// /spikes/<population>/timestamps (float64, ms) and /spikes/<population>/node_ids (uint64).
     void write_spikes_hdf5(const std::string& path) const;
