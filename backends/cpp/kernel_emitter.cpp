@@ -105,12 +105,21 @@ public:
         case Op::Neg:
             return "(-" + operand(*e, 0, 1) + ")";
         case Op::Not:
-            return "(" + operand(*e, 0, 1) + " == 0.0 ? 1.0 : 0.0)";
+        case Op::Lt:
+        case Op::Le:
+        case Op::Gt:
+        case Op::Ge:
+        case Op::Eq:
+        case Op::Ne:
+        case Op::And:
+        case Op::Or:
+            return "(" + condition(e) + " ? 1.0 : 0.0)";
         case Op::Call:
             return call(*e);
         case Op::Select:
-            return "(" + operand(*e, 0, 3) + " != 0.0 ? " + operand(*e, 1, 3) + " : " +
-                   operand(*e, 2, 3) + ")";
+            arity(*e, 3);
+            return "(" + condition(e->args[0]) + " ? " + expr(e->args[1]) + " : " +
+                   expr(e->args[2]) + ")";
         case Op::Add:
             return binary(*e, "+");
         case Op::Sub:
@@ -119,6 +128,18 @@ public:
             return binary(*e, "*");
         case Op::Div:
             return binary(*e, "/");
+        default:
+            break;
+        }
+        fail("unsupported operator");
+    }
+
+    /// `e != 0` as a C++ bool. Comparisons and logic yield 1.0 or 0.0 in the kernel IR, so
+    /// testing one is the comparison itself: `a < b` rather than `(a < b ? 1.0 : 0.0) != 0.0`.
+    std::string condition(const kir::ExprPtr& e) const {
+        if (!e) fail("missing expression");
+        using kir::Op;
+        switch (e->op) {
         // Ordered comparisons except !=, as in C and in the JIT: NaN compares false but
         // NaN != x.
         case Op::Lt:
@@ -135,13 +156,17 @@ public:
             return comparison(*e, "!=");
         // Both sides are pure, so && and || compute what the JIT's branch-free code does.
         case Op::And:
-            return "(" + operand(*e, 0, 2) + " != 0.0 && " + operand(*e, 1, 2) +
-                   " != 0.0 ? 1.0 : 0.0)";
+            arity(*e, 2);
+            return "(" + condition(e->args[0]) + " && " + condition(e->args[1]) + ")";
         case Op::Or:
-            return "(" + operand(*e, 0, 2) + " != 0.0 || " + operand(*e, 1, 2) +
-                   " != 0.0 ? 1.0 : 0.0)";
+            arity(*e, 2);
+            return "(" + condition(e->args[0]) + " || " + condition(e->args[1]) + ")";
+        case Op::Not:
+            arity(*e, 1);
+            return "!" + condition(e->args[0]);
+        default:
+            return "(" + expr(e) + " != 0.0)";
         }
-        fail("unsupported operator");
     }
 
     std::string local(int index) const {
@@ -163,9 +188,13 @@ private:
         return names[size_t(index)];
     }
 
-    std::string operand(const kir::Expr& e, size_t i, size_t arity) const {
-        if (e.args.size() != arity)
-            fail(fmt::format("operator with {} operands, expected {}", e.args.size(), arity));
+    void arity(const kir::Expr& e, size_t expected) const {
+        if (e.args.size() != expected)
+            fail(fmt::format("operator with {} operands, expected {}", e.args.size(), expected));
+    }
+
+    std::string operand(const kir::Expr& e, size_t i, size_t expected) const {
+        arity(e, expected);
         return expr(e.args[i]);
     }
 
@@ -174,7 +203,7 @@ private:
     }
 
     std::string comparison(const kir::Expr& e, const char* op) const {
-        return "(" + operand(e, 0, 2) + " " + op + " " + operand(e, 1, 2) + " ? 1.0 : 0.0)";
+        return "(" + operand(e, 0, 2) + " " + op + " " + operand(e, 1, 2) + ")";
     }
 
     std::string call(const kir::Expr& e) const {
@@ -187,6 +216,19 @@ private:
         return s + ")";
     }
 };
+
+/// `c` in the parentheses of an if or while (once).
+std::string parenthesised(const std::string& c) {
+    if (c.size() >= 2 && c.front() == '(' && c.back() == ')') {
+        int depth = 0;
+        for (size_t i = 0; i < c.size(); ++i) {
+            depth += c[i] == '(' ? 1 : c[i] == ')' ? -1 : 0;
+            if (depth == 0 && i + 1 < c.size()) return "(" + c + ")"; // (a) && (b)
+        }
+        return c;
+    }
+    return "(" + c + ")";
+}
 
 // What a kernel touches, so that the function reads only the arrays it uses (an unused
 // input may be a null pointer) and writes back only the states it assigns.
@@ -271,12 +313,12 @@ void KernelWriter::stmts(const std::vector<kir::Stmt>& body, const ExpressionWri
             out_ += indent + state_value_[size_t(s.index)] + " = " + w.expr(s.value) + ";\n";
             break;
         case kir::Stmt::Kind::If:
-            out_ += indent + "if (" + w.expr(s.value) + " != 0.0) {\n";
+            out_ += indent + "if " + parenthesised(w.condition(s.value)) + " {\n";
             stmts(s.body, w, indent + "    ");
             out_ += indent + "}\n";
             break;
         case kir::Stmt::Kind::While:
-            out_ += indent + "while (" + w.expr(s.value) + " != 0.0) {\n";
+            out_ += indent + "while " + parenthesised(w.condition(s.value)) + " {\n";
             stmts(s.body, w, indent + "    ");
             out_ += indent + "}\n";
             break;

@@ -34,6 +34,8 @@ public:
                                                 const passes::PassObserver& after_each = {});
 
     DiagnosticEngine& diagnostics() { return diags_; }
+    /// Every file read so far (the model, its imports, connection lists), and the `-D` texts.
+    const SourceManager& sources() const { return sources_; }
     PhaseTimer& timer() { return timer_; }
 
     /// Directories searched for imports: -I dirs, then $NNC_PATH, then the directory that

@@ -80,7 +80,7 @@ extern "C" void pop_E(const nncrt_kernel_args* args) {
         // V_m' = -V_m / tau_m (brunel.nml:12)
         s_V_m = (((0.99 * s_V_m) + (0.01 * in_I_e)) + r_ex);
         local_0 = (-(-70.0));
-        if ((s_V_m >= (-50.0) ? 1.0 : 0.0) != 0.0) {
+        if (s_V_m >= (-50.0)) {
             spiked[n_spiked] = static_cast<uint32_t>(i);
             ++n_spiked;
             s_V_m = local_0;

@@ -1,0 +1,163 @@
+// `nnc compile --target cpp`: the generated project builds against this build tree (with the
+// package the build exports), and the program it gives writes the same files as `nnc run`,
+// bit for bit; a -D works as in `nnc run`, unless it changes a compiled kernel.
+#include "command_runner.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace nnc::test {
+namespace {
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+/// Writes the project of `model` into `dir` and builds it; the program's path.
+std::string compile_and_build(const std::string& model, const std::string& dir,
+                              const std::string& name, const std::string& defines) {
+    auto compiled = run_nnc("compile " + model + " --target cpp -o '" + dir + "' " + defines);
+    EXPECT_EQ(compiled.exit_code, 0) << compiled.err;
+    EXPECT_NE(compiled.out.find("cmake -S"), std::string::npos) << compiled.out;
+    auto built =
+        run_command("('" NNC_CMAKE_COMMAND "' -S '" + dir + "' -B '" + dir +
+                    "/build' -DCMAKE_BUILD_TYPE=Release && '" NNC_CMAKE_COMMAND "' --build '" +
+                    dir + "/build' -j2)");
+    EXPECT_EQ(built.exit_code, 0) << built.out << built.err;
+    // The generated code compiles without warnings under -Wall -Wextra.
+    EXPECT_EQ(built.out.find("warning:"), std::string::npos) << built.out;
+    return dir + "/build/" + name;
+}
+
+/// Differences between two HDF5 files: every dataset's bytes and every attribute; empty if
+/// they are the same.
+std::string hdf5_differences(const std::string& a, const std::string& b) {
+    const std::string python = h5py_python();
+    if (python.empty()) return "";
+    const std::string script = R"(
+import sys, h5py, numpy
+def contents(path):
+    out = {}
+    with h5py.File(path, 'r') as f:
+        def visit(name, obj):
+            for key, value in obj.attrs.items():
+                out[name + '@' + key] = numpy.asarray(value).tobytes()
+            if isinstance(obj, h5py.Dataset):
+                out[name] = numpy.asarray(obj[()]).tobytes()
+        f.visititems(visit)
+    return out
+a, b = contents(sys.argv[1]), contents(sys.argv[2])
+for key in sorted(set(a) | set(b)):
+    if a.get(key) != b.get(key):
+        print('differs:', key)
+)";
+    auto r =
+        run_command(python + " -c \"$(cat <<'PY'\n" + script + "\nPY\n)\" '" + a + "' '" + b + "'");
+    return r.exit_code == 0 ? r.out : "cannot compare: " + r.err;
+}
+
+TEST(CppTarget, BrunelProgramWritesTheJitsSpikesAndTakesDefinesThatKeepItsKernels) {
+    const std::string dir = scratch_dir("cpp-brunel");
+    const std::string program = compile_and_build("examples/brunel2000.nml", dir + "/project",
+                                                  "brunel2000", "-D scale=0.1");
+    if (h5py_python().empty()) GTEST_SKIP() << "no python3 with h5py to compare HDF5 files";
+
+    // The compiled-in -D, then one given to the program that does not touch the kernels.
+    const std::vector<std::pair<std::string, std::string>> runs = {
+        {"-D scale=0.1", ""},
+        {"-D scale=0.05 -D g=4 -D eta=1.5", "-D scale=0.05 -D g=4 -D eta=1.5"}};
+    for (const auto& [nnc_defines, program_defines] : runs) {
+        const std::string jit = dir + "/jit.h5", aot = dir + "/aot.h5";
+        auto r1 = run_nnc("run examples/brunel2000.nml --duration 100 --seed 7 -q -o '" + jit +
+                          "' " + nnc_defines);
+        ASSERT_EQ(r1.exit_code, 0) << r1.err;
+        auto r2 = run_command("'" + program + "' --duration 100 --seed 7 -q -o '" + aot + "' " +
+                              program_defines);
+        ASSERT_EQ(r2.exit_code, 0) << r2.err;
+        EXPECT_EQ(r2.out, "");
+        EXPECT_EQ(hdf5_differences(jit, aot), "") << nnc_defines;
+        // A spike file of the right size, not two empty ones.
+        EXPECT_GT(std::filesystem::file_size(aot), 10000u);
+    }
+
+    // theta is the neurons' threshold, folded into their kernels: refused, with what to do.
+    auto refused = run_command("'" + program + "' --duration 10 -D theta='19 mV'");
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_NE(refused.err.find("error: the kernel of population 'E' (model 'iaf_psc_delta') "
+                               "with -D theta=19 mV differs from the one compiled into this "
+                               "program"),
+              std::string::npos)
+        << refused.err;
+    EXPECT_NE(refused.err.find("brunel2000.nml:25:5"), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find("nnc compile examples/brunel2000.nml --target cpp"),
+              std::string::npos)
+        << refused.err;
+    EXPECT_NE(refused.err.find("-D 'theta=19 mV'"), std::string::npos) << refused.err;
+
+    // The same options as nnc run, and the same refusals of bad ones.
+    auto bad_seed = run_command("'" + program + "' --seed -3");
+    EXPECT_EQ(bad_seed.exit_code, 2) << bad_seed.err;
+    std::filesystem::remove_all(dir);
+}
+
+TEST(CppTarget, EveryFeatureProgramWritesTheJitsFilesBitForBit) {
+    const std::string dir = scratch_dir("cpp-every-feature");
+    const std::string program =
+        compile_and_build("examples/every_feature.nml", dir + "/project", "every_feature", "");
+    // The kernels of every neuron model, the plastic synapses' event kernels and the
+    // distance-dependent pair functions were compiled in.
+    const std::string kernels = slurp(dir + "/project/kernels.cpp");
+    EXPECT_NE(kernels.find("(const nncrt_synapse_event_args* args)"), std::string::npos);
+    EXPECT_NE(kernels.find("extern \"C\" double nnc_pair_"), std::string::npos);
+    EXPECT_TRUE(
+        std::filesystem::exists(dir + "/project/model/examples/every_feature_connections.csv"));
+
+    // CSV: every file byte for byte.
+    auto r1 = run_nnc("run examples/every_feature.nml -q -o '" + dir + "/jit.csv'");
+    ASSERT_EQ(r1.exit_code, 0) << r1.err;
+    auto r2 = run_command("'" + program + "' -q -o '" + dir + "/aot.csv'");
+    ASSERT_EQ(r2.exit_code, 0) << r2.err;
+    size_t files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind("jit.", 0) != 0) continue;
+        const std::string other = dir + "/aot." + name.substr(4);
+        ASSERT_TRUE(std::filesystem::exists(other)) << other;
+        EXPECT_EQ(slurp(entry.path().string()), slurp(other)) << name;
+        ++files;
+    }
+    EXPECT_GE(files, 4u); // spikes, two recorded variables, the plastic synapses
+
+    if (h5py_python().empty()) GTEST_SKIP() << "no python3 with h5py to compare HDF5 files";
+    auto r3 = run_nnc("run examples/every_feature.nml -q -o '" + dir + "/jit.h5'");
+    ASSERT_EQ(r3.exit_code, 0) << r3.err;
+    auto r4 = run_command("'" + program + "' -q -o '" + dir + "/aot.h5'");
+    ASSERT_EQ(r4.exit_code, 0) << r4.err;
+    for (const char* suffix : {".h5", ".V_m.h5", ".synapses.h5"})
+        EXPECT_EQ(hdf5_differences(dir + "/jit" + suffix, dir + "/aot" + suffix), "") << suffix;
+    std::filesystem::remove_all(dir);
+}
+
+TEST(CppTarget, CompileRefusesAnUnknownTargetAndAModelWithoutANetwork) {
+    const std::string dir = scratch_dir("cpp-refusals");
+    auto target = run_nnc("compile examples/brunel2000.nml --target fortran -o '" + dir + "'");
+    EXPECT_EQ(target.exit_code, 2);
+    EXPECT_NE(target.err.find("unknown target 'fortran'"), std::string::npos) << target.err;
+    auto no_network =
+        run_nnc("compile stdlib/neurons/iaf_psc_exp.nml --target cpp -o '" + dir + "'");
+    EXPECT_EQ(no_network.exit_code, 1);
+    EXPECT_NE(no_network.err.find("has no network to compile"), std::string::npos)
+        << no_network.err;
+    std::filesystem::remove_all(dir);
+}
+
+} // namespace
+} // namespace nnc::test
