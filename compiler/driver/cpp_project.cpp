@@ -139,12 +139,16 @@ std::string identifier(const std::string& s) {
 }
 
 /// Where nnc's CMake package is: the build tree this nnc was built in when it runs from
-/// there, else the installation prefix it was configured for.
+/// there; else the installation it runs from (PREFIX/bin/nnc -> PREFIX/lib/cmake/nnc, so
+/// that `cmake --install --prefix` anywhere works); else the prefix it was configured for.
 std::string package_dir() {
     std::error_code ec;
     const fs::path exe = fs::canonical("/proc/self/exe", ec);
+    if (ec) return (fs::path(NNC_INSTALL_PREFIX) / "lib" / "cmake" / "nnc").string();
     const fs::path build = fs::weakly_canonical(NNC_BINARY_DIR, ec);
-    if (!ec && !exe.empty() && is_within(build, exe)) return build.string();
+    if (!ec && is_within(build, exe)) return build.string();
+    const fs::path installed = exe.parent_path().parent_path() / "lib" / "cmake" / "nnc";
+    if (fs::exists(installed / "nncConfig.cmake", ec)) return installed.string();
     return (fs::path(NNC_INSTALL_PREFIX) / "lib" / "cmake" / "nnc").string();
 }
 

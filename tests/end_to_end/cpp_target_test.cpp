@@ -146,6 +146,46 @@ TEST(CppTarget, EveryFeatureProgramWritesTheJitsFilesBitForBit) {
     std::filesystem::remove_all(dir);
 }
 
+TEST(CppTarget, InstalledNncWritesProjectsThatBuildAgainstTheInstalledPackage) {
+    const std::string dir = scratch_dir("cpp-install");
+    const std::string prefix = dir + "/prefix";
+    auto installed = run_command(
+        "'" NNC_CMAKE_COMMAND "' --install '" NNC_BUILD_DIR "' --prefix '" + prefix + "'");
+    ASSERT_EQ(installed.exit_code, 0) << installed.out << installed.err;
+    for (const char* file :
+         {"bin/nnc", "lib/cmake/nnc/nncConfig.cmake", "lib/libnnc_runner.a", "lib/libnncrt.a",
+          "include/nncrt/abi.h", "include/nnc/compiler/driver/compiled_program.h",
+          "share/nnc/stdlib/neurons/iaf_psc_delta.nml"})
+        EXPECT_TRUE(std::filesystem::exists(prefix + "/" + file)) << file;
+
+    // The installed nnc writes its own package's directory into the project.
+    const std::string project = dir + "/project";
+    auto compiled = run_command("'" + prefix +
+                                "/bin/nnc' compile examples/brunel2000.nml "
+                                "--target cpp -D scale=0.05 -o '" +
+                                project + "'");
+    ASSERT_EQ(compiled.exit_code, 0) << compiled.err;
+    const std::string cmake_lists = slurp(project + "/CMakeLists.txt");
+    EXPECT_NE(cmake_lists.find("HINTS \"" + prefix + "/lib/cmake/nnc\""), std::string::npos)
+        << cmake_lists;
+    auto built =
+        run_command("('" NNC_CMAKE_COMMAND "' -S '" + project + "' -B '" + project +
+                    "/build' && '" NNC_CMAKE_COMMAND "' --build '" + project + "/build' -j2)");
+    ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+    EXPECT_NE(slurp(project + "/build/CMakeCache.txt").find("nnc_DIR:PATH=" + prefix),
+              std::string::npos);
+
+    auto jit = run_nnc("run examples/brunel2000.nml -D scale=0.05 --duration 50 -q -o '" + dir +
+                       "/jit.csv'");
+    ASSERT_EQ(jit.exit_code, 0) << jit.err;
+    auto aot =
+        run_command("'" + project + "/build/brunel2000' --duration 50 -q -o '" + dir + "/aot.csv'");
+    ASSERT_EQ(aot.exit_code, 0) << aot.err;
+    EXPECT_EQ(slurp(dir + "/jit.csv"), slurp(dir + "/aot.csv"));
+    EXPECT_GT(slurp(dir + "/aot.csv").size(), 1000u);
+    std::filesystem::remove_all(dir);
+}
+
 TEST(CppTarget, CompileRefusesAnUnknownTargetAndAModelWithoutANetwork) {
     const std::string dir = scratch_dir("cpp-refusals");
     auto target = run_nnc("compile examples/brunel2000.nml --target fortran -o '" + dir + "'");
