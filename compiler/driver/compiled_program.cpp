@@ -173,9 +173,10 @@ int compiled_program_main(int argc, char** argv, const CompiledProgram& program)
     namespace fs = std::filesystem;
     const fs::path model_dir(program.model_dir);
     CLI::App app{fmt::format("Runs the network of {}, compiled ahead of time by\n  {}",
-                             program.root_file, program.command)};
+                             program.source_file, program.command)};
     RunOptions run;
     run.compile.file = (model_dir / program.root_file).string();
+    run.report_file = program.source_file; // as `nnc run` of the original names it
     for (const auto& dir : program.include_dirs)
         run.compile.include_dirs.push_back((model_dir / dir).string());
     std::vector<std::string> defines;

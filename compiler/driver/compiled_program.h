@@ -26,9 +26,10 @@ struct CompiledFunction {
 };
 
 struct CompiledProgram {
-    std::string command;   ///< the `nnc compile` command that wrote the program, for messages
-    std::string model_dir; ///< where the model's sources were copied
-    std::string root_file; ///< the model, relative to model_dir
+    std::string command;     ///< the `nnc compile` command that wrote the program, for messages
+    std::string source_file; ///< the model as `nnc compile` was given it, for the report
+    std::string model_dir;   ///< where the model's sources were copied
+    std::string root_file;   ///< the model, relative to model_dir
     std::vector<std::string> include_dirs; ///< import search path, relative to model_dir
     std::vector<std::string> defines;      ///< the -D options it was compiled with
     std::vector<CompiledFunction<nncrt_update_fn>> updates; ///< in population order

@@ -242,6 +242,7 @@ int main(int argc, char** argv) {{
     nncrt::ParallelContext parallel(&argc, &argv);
     nnc::driver::CompiledProgram program;
     program.command = {command_literal};
+    program.source_file = {source_file};
     program.model_dir = NNC_MODEL_DIR;
     program.root_file = {root_file};
     program.include_dirs = {{{includes}}};
@@ -255,7 +256,8 @@ int main(int argc, char** argv) {{
         fmt::arg("file", options.compile.file), fmt::arg("command", options.command_line),
         fmt::arg("declarations", project.declarations),
         fmt::arg("command_literal", cpp_string(options.command_line)),
-        fmt::arg("root_file", cpp_string(copy.root_file)), fmt::arg("includes", includes),
+        fmt::arg("root_file", cpp_string(copy.root_file)),
+        fmt::arg("source_file", cpp_string(options.compile.file)), fmt::arg("includes", includes),
         fmt::arg("defines", defines), fmt::arg("updates", table(project.updates)),
         fmt::arg("synapse_events", table(project.synapse_events)),
         fmt::arg("pair_functions", table(project.pair_functions)));

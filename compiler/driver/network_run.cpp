@@ -208,8 +208,9 @@ int run_network(const RunOptions& options, const KernelProvider& kernels) {
     }
 
     if (!options.quiet)
-        print_run_summary(std::cout, options.compile.file, *program.network, *sim, timer,
-                          options.output, variables);
+        print_run_summary(std::cout,
+                          options.report_file.empty() ? options.compile.file : options.report_file,
+                          *program.network, *sim, timer, options.output, variables);
     return exit_ok;
 }
 

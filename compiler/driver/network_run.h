@@ -20,6 +20,7 @@ struct RunOptions {
     std::string output;  ///< HDF5 spike file; empty: none
     long long seed = -1; ///< overrides the model's seed if >= 0
     bool quiet = false;
+    std::string report_file; ///< the file the summary names; empty: compile.file
 };
 
 /// The entry points of a lowered program's kernels, in the order of its kernels.

@@ -88,6 +88,23 @@ TEST(CppTarget, BrunelProgramWritesTheJitsSpikesAndTakesDefinesThatKeepItsKernel
         EXPECT_GT(std::filesystem::file_size(aot), 10000u);
     }
 
+    // The same report, but for the times.
+    const auto report = [](const std::string& text) {
+        std::string kept;
+        std::istringstream lines(text);
+        for (std::string line; std::getline(lines, line);)
+            if (line.rfind("  time:", 0) != 0 && line.rfind("  real-time", 0) != 0)
+                kept += line + "\n";
+        return kept;
+    };
+    auto jit_report = run_nnc("run examples/brunel2000.nml -D scale=0.1 --duration 20");
+    auto aot_report = run_command("'" + program + "' --duration 20");
+    ASSERT_EQ(aot_report.exit_code, 0) << aot_report.err;
+    EXPECT_EQ(report(aot_report.out), report(jit_report.out));
+    EXPECT_NE(aot_report.out.find("nnc run examples/brunel2000.nml: network 'brunel2000'"),
+              std::string::npos)
+        << aot_report.out;
+
     // theta is the neurons' threshold, folded into their kernels: refused, with what to do.
     auto refused = run_command("'" + program + "' --duration 10 -D theta='19 mV'");
     EXPECT_EQ(refused.exit_code, 1);
