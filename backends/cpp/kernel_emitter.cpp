@@ -217,6 +217,40 @@ private:
     }
 };
 
+/// A statement of one line, broken before it reaches 100 columns, at the spaces between
+/// operators that are least deeply parenthesised; continuation lines are indented by 8 more
+/// than `indent`. Expressions hold no string literals, so a break never changes a token.
+bool after_operator(const std::string& line, size_t space) {
+    size_t start = line.rfind(' ', space - 1);
+    if (start == std::string::npos) return false;
+    const std::string token = line.substr(start + 1, space - start - 1);
+    return !token.empty() && token != "=" &&
+           token.find_first_not_of("+-*/<>=!&|?:") == std::string::npos;
+}
+
+std::string wrapped(std::string line, const std::string& indent) {
+    constexpr size_t kWidth = 100;
+    const std::string continuation = indent + "        ";
+    std::string out;
+    while (line.size() > kWidth) {
+        size_t best = std::string::npos;
+        int best_depth = 0, depth = 0;
+        for (size_t i = 0; i < kWidth && i < line.size(); ++i) {
+            depth += line[i] == '(' ? 1 : line[i] == ')' ? -1 : 0;
+            // A space after an operator (`a + b` breaks after `+`), not in the indentation.
+            if (line[i] == ' ' && i > continuation.size() && after_operator(line, i) &&
+                (best == std::string::npos || depth <= best_depth)) {
+                best = i;
+                best_depth = depth;
+            }
+        }
+        if (best == std::string::npos) break;
+        out += line.substr(0, best) + "\n";
+        line = continuation + line.substr(best + 1);
+    }
+    return out + line + "\n";
+}
+
 /// `c` in the parentheses of an if or while (once).
 std::string parenthesised(const std::string& c) {
     if (c.size() >= 2 && c.front() == '(' && c.back() == ')') {
@@ -304,13 +338,15 @@ void KernelWriter::stmts(const std::vector<kir::Stmt>& body, const ExpressionWri
             const std::string local = w.local(s.index);
             const std::string value = w.expr(s.value);
             // A local nobody reads is not declared; its value has no effect.
-            if (use_.local_read[size_t(s.index)]) out_ += indent + local + " = " + value + ";\n";
+            if (use_.local_read[size_t(s.index)])
+                out_ += wrapped(indent + local + " = " + value + ";", indent);
             break;
         }
         case kir::Stmt::Kind::SetState:
             if (s.index < 0 || size_t(s.index) >= k_.state_names.size())
                 w.fail(fmt::format("state index {} out of range", s.index));
-            out_ += indent + state_value_[size_t(s.index)] + " = " + w.expr(s.value) + ";\n";
+            out_ += wrapped(indent + state_value_[size_t(s.index)] + " = " + w.expr(s.value) + ";",
+                            indent);
             break;
         case kir::Stmt::Kind::If:
             out_ += indent + "if " + parenthesised(w.condition(s.value)) + " {\n";
@@ -475,7 +511,7 @@ std::string emit_scalar_function(const kir::ScalarFunction& function, const std:
     const bool reads = body.find("args[") != std::string::npos;
     out += fmt::format("extern \"C\" double {}(const double* {}) {{\n", function.name,
                        reads ? "args" : "/*args*/");
-    out += "    return " + body + ";\n";
+    out += wrapped("    return " + body + ";", "    ");
     out += "}\n";
     return out;
 }

@@ -162,7 +162,7 @@ Project write_kernels(const passes::LoweredProgram& lowered, const SourceManager
     const ir::Network& network = *lowered.program.network;
     Project p;
     p.kernels = "// The kernels of network '" + network.name +
-                "', written by nnc compile --target cpp from the optimised kernel IR.\n"
+                "', written by `nnc compile --target cpp`\n// from the optimised kernel IR.\n"
                 "// Each computes, bit for bit, what `nnc run`'s JIT computes; compile with\n"
                 "// -ffp-contract=off -fno-builtin and no fast math (CMakeLists.txt does).\n" +
                 cppgen::kernel_file_prelude();
@@ -175,7 +175,7 @@ Project write_kernels(const passes::LoweredProgram& lowered, const SourceManager
         const ir::NeuronModel& model = lowered.program.models.at(size_t(population.model));
         p.kernels +=
             "\n" + cppgen::emit_kernel(
-                       kernel, fmt::format("Population '{}' ({}), neuron model '{}' ({}).",
+                       kernel, fmt::format("Population '{}' ({}),\nneuron model '{}' ({}).",
                                            population.name, where(sources, population.range),
                                            model.name, where(sources, model.range)));
         p.declarations += "void " + kernel.name + "(const nncrt_kernel_args* args);\n";
@@ -191,8 +191,8 @@ Project write_kernels(const passes::LoweredProgram& lowered, const SourceManager
                                                  : nullptr;
             if (!what) continue;
             const ir::Projection& pr = network.projections.at(pk.projection);
-            origin = fmt::format("Synapse event kernel ({}) of the projection {} -> {} ({}).", what,
-                                 network.populations.at(size_t(pr.source)).name,
+            origin = fmt::format("Synapse event kernel ({}) of the projection {} -> {}\n({}).",
+                                 what, network.populations.at(size_t(pr.source)).name,
                                  network.populations.at(size_t(pr.target)).name,
                                  where(sources, pr.range));
         }
@@ -205,7 +205,7 @@ Project write_kernels(const passes::LoweredProgram& lowered, const SourceManager
         const kir::ScalarFunction& f = pairs.functions[k];
         const ir::Projection& pr = network.projections.at(pairs.slots[k].projection);
         p.kernels += "\n" + cppgen::emit_scalar_function(
-                                f, fmt::format("A pair function of the projection {} -> {} ({}).",
+                                f, fmt::format("A pair function of the projection {} -> {}\n({}).",
                                                network.populations.at(size_t(pr.source)).name,
                                                network.populations.at(size_t(pr.target)).name,
                                                where(sources, pr.range)));
