@@ -77,10 +77,11 @@ public:
             "compile the program again with the new value: {}",
             again);
         bool ok = true;
+        // The hint once: a -D that changes one kernel usually changes several.
         const auto refuse = [&](SourceRange at, const std::string& what) {
             diags.error(
                 at, fmt::format("{}{} differs from the one compiled into this program", what, with),
-                hint);
+                ok ? hint : "");
             ok = false;
         };
 
@@ -146,8 +147,14 @@ public:
                 pair_entries.push_back(compiled.entry);
                 continue;
             }
-            refuse(network.projections.at(pairs.slots[k].projection).range,
-                   fmt::format("the function '{}' of this projection", pairs.functions[k].name));
+            const auto& slot = pairs.slots[k];
+            const char* what = slot.member == &ProjectionFunctions::probability
+                                   ? "connection probability"
+                               : slot.member == &ProjectionFunctions::weight ? "weight"
+                                                                             : "delay";
+            refuse(network.projections.at(slot.projection).range,
+                   fmt::format("the {} of this projection (a function of the pair, '{}')", what,
+                               pairs.functions[k].name));
         }
         if (!ok) return std::nullopt;
         entries.pair_functions = place_pair_functions(network, pairs, pair_entries);

@@ -137,6 +137,17 @@ TEST(CppTarget, EveryFeatureProgramWritesTheJitsFilesBitForBit) {
     EXPECT_TRUE(
         std::filesystem::exists(dir + "/project/model/examples/every_feature_connections.csv"));
 
+    // J is also in the STDP synapses' w_max and in a weight of the distance: both compiled.
+    auto refused = run_command("'" + program + "' -q --duration 10 -D J='80 pA'");
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_NE(refused.err.find("error: the synapse kernel 'nnc_on_pre_E_E_0' with -D J=80 pA "
+                               "differs from the one compiled into this program"),
+              std::string::npos)
+        << refused.err;
+    EXPECT_NE(refused.err.find("error: the weight of this projection (a function of the pair"),
+              std::string::npos)
+        << refused.err;
+
     // CSV: every file byte for byte.
     auto r1 = run_nnc("run examples/every_feature.nml -q -o '" + dir + "/jit.csv'");
     ASSERT_EQ(r1.exit_code, 0) << r1.err;
