@@ -5,6 +5,7 @@
 #include "kernel_jit.h"
 #include "network_builder.h"
 #include "run_report.h"
+#include "scalar_function_jit.h"
 #include "terminal.h"
 
 #include <fmt/format.h>
@@ -18,97 +19,6 @@
 #include <unistd.h>
 
 namespace nnc::driver {
-
-namespace {
-
-/// Places a runaway state at the equation that drives it (or at its declaration), with the
-/// population it happened in.
-void report_non_finite_state(DiagnosticEngine& diags, const passes::LoweredProgram& lowered,
-                             const nncrt::NonFiniteState& fault) {
-    const ir::Program& program = lowered.program;
-    const ir::Population& population = program.network->populations.at(fault.population);
-    const ir::NeuronModel& model = program.models.at(size_t(population.model));
-    const std::string message =
-        fmt::format("the simulation stopped at t = {:g} ms: {}", fault.to_ms, fault.what());
-    const std::string hint = "check the model's parameters and initial values; a nonlinear "
-                             "equation may also need a smaller dt";
-    // An array the compiler added (the refractory counter) belongs to the model as a whole.
-    SourceRange at = model.range;
-    const int state = model_state(model, lowered.kernels.at(fault.population), fault.state_index);
-    if (state >= 0) {
-        at = model.states[size_t(state)].range;
-        for (const ir::Ode& ode : model.odes)
-            if (ode.state == state) at = ode.range;
-    }
-    diags.error(at, message, hint);
-    diags.note(population.range,
-               fmt::format("in population '{}' of model '{}'", population.name, model.name));
-}
-
-/// Why `path` cannot be written, or empty if it can: checked before a run, so that a long
-/// simulation does not end in an unwritable path.
-std::string output_problem(const std::string& path) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    const fs::path file(path);
-    if (fs::is_directory(file, ec)) return "it is a directory";
-    if (fs::exists(file, ec)) return access(path.c_str(), W_OK) == 0 ? "" : "it is not writable";
-    const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
-    if (!fs::is_directory(dir, ec))
-        return fmt::format("the directory '{}' does not exist", dir.string());
-    if (access(dir.c_str(), W_OK | X_OK) != 0)
-        return fmt::format("the directory '{}' is not writable", dir.string());
-    return {};
-}
-
-/// The names of the recorded state variables, each once, in order of first mention.
-std::vector<std::string> recorded_variable_names(const ir::Network& network,
-                                                 const std::vector<ir::NeuronModel>& models) {
-    std::vector<std::string> names;
-    for (const auto& rec : network.state_recorders)
-        for (int j : rec.states) {
-            const auto& model =
-                models.at(size_t(network.populations.at(size_t(rec.population)).model));
-            const std::string& name = model.states.at(size_t(j)).name;
-            if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-        }
-    return names;
-}
-
-/// Recorded samples stay in memory until the end of the run (8 bytes each). A run whose
-/// samples will not fit is refused before it starts, at the `record` that asks for the most,
-/// rather than failing when the memory runs out.
-bool recordings_fit_in_memory(const ir::Network& network, DiagnosticEngine& diags) {
-    // Warm-up samples are discarded when it ends, so at most the longer part is held.
-    const double steps =
-        std::round(std::max(network.simulation.duration_ms, network.simulation.warmup_ms) /
-                   network.simulation.dt_ms);
-    double total = 0.0, largest = 0.0, largest_samples = 0.0;
-    const ir::StateRecorder* worst = nullptr;
-    for (const auto& rec : network.state_recorders) {
-        const double samples = std::floor(steps / double(rec.interval_steps));
-        const double bytes =
-            8.0 * samples * double(rec.last - rec.first) * double(rec.states.size());
-        total += bytes;
-        if (bytes > largest) {
-            largest = bytes;
-            largest_samples = samples;
-            worst = &rec;
-        }
-    }
-    const uint64_t available = nncrt::available_memory();
-    if (!worst || available == 0 || total <= 0.9 * double(available)) return true;
-    diags.error(worst->range,
-                fmt::format("the recorded states need about {:.1f} GiB of memory (here {} "
-                            "neurons, {:.0f} samples each); {:.1f} GiB are available",
-                            total / 0x1p30, worst->last - worst->first, largest_samples,
-                            double(available) / 0x1p30),
-                "record a slice of the population (`P[0:100]`), sample less often (`every 1 ms`) "
-                "or simulate for less time");
-    return false;
-}
-
-} // namespace
 
 int check_command(const CompileOptions& options) {
     CompileSession session(std::cerr, use_colour(stderr));
@@ -162,127 +72,23 @@ int dump_ir_command(const DumpIrOptions& options) {
 }
 
 int run_command(const RunOptions& options) {
-    CompileSession session(std::cerr, use_colour(stderr));
-    auto lowered = session.lower(options.compile);
-    if (!lowered) return exit_model_error;
-    auto& program = lowered->program;
-    if (!program.network) {
-        session.diagnostics().error(options.compile.file + " has no network to run",
-                                    "add a `network NAME { ... }` block, or use `nnc check` to "
-                                    "check models alone");
-        return exit_model_error;
-    }
-    // Every file the run will write is checked before it starts: the spike file and, beside
-    // it, one report per recorded variable.
-    std::vector<std::string> outputs;
-    if (!options.output.empty()) {
-        outputs.push_back(options.output);
-        for (const auto& name : recorded_variable_names(*program.network, program.models))
-            outputs.push_back(state_report_path(options.output, name));
-        if (!lowered->plastic.empty()) outputs.push_back(synapse_file_path(options.output));
-    }
-    for (const auto& path : outputs) {
-        if (auto problem = output_problem(path); !problem.empty()) {
-            session.diagnostics().error(
-                fmt::format("cannot write the output file '{}': {}", path, problem),
-                "choose another path with -o");
-            return exit_runtime_error;
-        }
-    }
-    auto& settings = program.network->simulation;
-    if (options.seed >= 0) settings.seed = uint64_t(options.seed);
-
-    auto& timer = session.timer();
-    auto& diags = session.diagnostics();
+    // The JITs own the compiled code, which the run calls until it returns.
     llvmjit::KernelJit jit;
     llvmjit::ScalarFunctionJit pair_jit;
-    std::vector<ProjectionFunctions> pair_functions;
-    auto compiled = timer.time("jit", [&] {
-        pair_functions = compile_pair_functions(*program.network, pair_jit);
-        return jit.compile(lowered->kernels, lowered->synapse_kernels);
-    });
-    const SynapseEventKernels synapse_events{lowered->synapse_kernels, compiled.synapse_events,
-                                             lowered->plastic};
-    // Under mpirun every process compiles the same kernels (the JIT is deterministic) and
-    // runs its share of the network.
-    auto sim = make_simulation(program, lowered->kernels, compiled.updates, &synapse_events,
-                               pair_functions, options.parallel);
-    const auto variables = record_states(program, lowered->kernels, *sim);
-    try {
-        timer.time("build", [&] { sim->build(); });
-    } catch (const nncrt::Error& e) {
-        diags.error(program.network->range, std::string("cannot build the network: ") + e.what());
-        return exit_runtime_error;
-    }
-
-    if (!recordings_fit_in_memory(*program.network, diags)) return exit_runtime_error;
-
-    // A fault during the run still leaves what was recorded until then in the output.
-    std::function<void()> report_fault;
-    const bool root = !options.parallel || options.parallel->is_root();
-    ProgressLine progress(options.quiet || !root ? nullptr : stderr, settings.end_ms());
-    try {
-        timer.time("simulate", [&] {
-            const auto show = [&](double t, double) { progress.update(t, settings.end_ms()); };
-            if (settings.warmup_ms > 0) {
-                sim->run(settings.warmup_ms, show);
-                sim->discard_recordings();
-            }
-            sim->run(settings.duration_ms, show);
-        });
-    } catch (const nncrt::NonFiniteState& e) {
-        report_fault = [&, fault = e] { report_non_finite_state(diags, *lowered, fault); };
-    } catch (const nncrt::Error& e) {
-        report_fault = [&, message = std::string(e.what())] {
-            diags.error(
-                fmt::format("the simulation stopped at t = {:g} ms: {}", sim->time_ms(), message));
-        };
-    }
-    progress.finish();
-
-    if (!options.output.empty()) {
-        try {
-            timer.time("write", [&] {
-                const bool csv = writes_csv(options.output);
-                if (csv)
-                    sim->write_spikes_csv(options.output);
-                else
-                    sim->write_spikes_hdf5(options.output);
-                for (const auto& var : variables) {
-                    const auto path = state_report_path(options.output, var.name);
-                    if (csv)
-                        sim->write_state_report_csv(path, var.name, var.entries);
-                    else
-                        sim->write_state_report_hdf5(path, var.entries);
-                }
-                if (!lowered->plastic.empty()) {
-                    const auto plastic = plastic_projections(*lowered);
-                    const auto path = synapse_file_path(options.output);
-                    if (csv)
-                        sim->write_synapses_csv(path, plastic.projections, plastic.state_units);
-                    else
-                        sim->write_synapses_hdf5(path, plastic.projections, plastic.state_units);
-                }
-            });
-        } catch (const nncrt::Error& e) {
-            diags.error(e.what(), "check that the directory exists and is writable");
-            return exit_runtime_error;
-        }
-    }
-    if (report_fault) {
-        report_fault();
-        if (!options.output.empty())
-            diags.note({}, fmt::format("what was recorded until the fault is in {}",
-                                       fmt::join(outputs, ", ")));
-        return exit_runtime_error;
-    }
-
-    // Every process takes part in the global figures of the summary (connection_stats).
-    const auto connections = sim->connection_stats();
-    if (!options.quiet && root)
-        print_run_summary(std::cout, options.compile.file, *program.network, *sim, connections,
-                          timer, options.output, variables);
-    return exit_ok;
+    return run_network(options,
+                       [&](const passes::LoweredProgram& lowered,
+                           CompileSession& session) -> std::optional<KernelEntryPoints> {
+                           return session.timer().time("jit", [&] {
+                               KernelEntryPoints entries;
+                               entries.pair_functions =
+                                   compile_pair_functions(*lowered.program.network, pair_jit);
+                               auto compiled =
+                                   jit.compile(lowered.kernels, lowered.synapse_kernels);
+                               entries.updates = std::move(compiled.updates);
+                               entries.synapse_events = std::move(compiled.synapse_events);
+                               return entries;
+                           });
+                       });
 }
 
 } // namespace nnc::driver

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "compile_session.h"
-#include "nncrt/parallel.h"
+#include "network_run.h"
 
 #include <string>
 #include <vector>
@@ -11,14 +11,7 @@ namespace nnc::driver {
 
 int check_command(const CompileOptions& options);
 
-struct RunOptions {
-    CompileOptions compile;
-    std::string output;  ///< HDF5 spike file; empty: none
-    long long seed = -1; ///< overrides the model's seed if >= 0
-    bool quiet = false;
-    /// The processes to run on (under mpirun); null: this one alone.
-    const nncrt::ParallelContext* parallel = nullptr;
-};
+/// run_network with the kernels compiled by the LLVM JIT.
 int run_command(const RunOptions& options);
 
 struct DumpIrOptions {

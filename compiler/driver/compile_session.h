@@ -34,6 +34,7 @@ public:
                                                 const passes::PassObserver& after_each = {});
 
     DiagnosticEngine& diagnostics() { return diags_; }
+    /// Every file read so far (the model, its imports, connection lists), and the `-D` texts.
     const SourceManager& sources() const { return sources_; }
     PhaseTimer& timer() { return timer_; }
 

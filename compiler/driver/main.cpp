@@ -1,5 +1,6 @@
 // nnc: check, compile and run neural-network models written in the nnc language.
 #include "commands.h"
+#include "cpp_project.h"
 #include "exit_codes.h"
 #include "kernel_jit.h"
 #include "nncrt/parallel.h"
@@ -24,6 +25,18 @@ void add_compile_options(CLI::App* cmd, CompileOptions& o) {
     cmd->add_option("-I,--include", o.include_dirs,
                     "directory searched for imports before $NNC_PATH and the standard library; "
                     "repeatable");
+}
+
+/// `word` as a POSIX shell reads it back.
+std::string shell_word(const std::string& word) {
+    if (!word.empty() &&
+        word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "0123456789_-+=/.,:@%") == std::string::npos)
+        return word;
+    std::string out = "'";
+    for (char c : word)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
 }
 
 } // namespace
@@ -75,6 +88,16 @@ int main(int argc, char** argv) {
         "skip the optimisation passes (see dump-ir --print-passes), to compare: the spikes are "
         "the same, the run may be slower");
 
+    CompileTargetOptions compile;
+    auto* compile_cmd = app.add_subcommand(
+        "compile", "write a network as a standalone C++ project (see docs/cli.md)");
+    add_compile_options(compile_cmd, compile.compile);
+    compile_cmd->add_option("--target", compile.target, "what to write: cpp (the default)");
+    compile_cmd
+        ->add_option("-o,--output", compile.output_dir,
+                     "the project's directory (created if it does not exist)")
+        ->required();
+
     DumpIrOptions dump;
     auto* dump_cmd = app.add_subcommand("dump-ir", "print the IR after the passes (or after one)");
     add_compile_options(dump_cmd, dump.compile);
@@ -112,8 +135,8 @@ int main(int argc, char** argv) {
     };
     if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
         std::cerr << "nnc: error: unknown command '" << argv[1]
-                  << "'\nhint: the commands are check, run, dump-ir, list-models and repl; "
-                     "see nnc --help\n";
+                  << "'\nhint: the commands are check, run, compile, dump-ir, list-models and "
+                     "repl; see nnc --help\n";
         return exit_usage_error;
     }
     try {
@@ -127,6 +150,12 @@ int main(int argc, char** argv) {
         if (*run_cmd) return run_command(run);
         if (*list_cmd) return list_models_command(list);
         if (*repl_cmd) return nnc::repl::run_repl(repl);
+        if (*compile_cmd) {
+            compile.command_line = "nnc";
+            for (int i = 1; i < argc; ++i)
+                compile.command_line += " " + shell_word(argv[i]);
+            return compile_command(compile);
+        }
         if (*dump_cmd) {
             if (print_passes) {
                 // NAME, whether --no-optimise skips it, what it does: one line per pass.

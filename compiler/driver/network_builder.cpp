@@ -163,29 +163,30 @@ std::string synapse_file_path(const std::string& spike_path) {
     return state_report_path(spike_path, "synapses");
 }
 
-std::vector<ProjectionFunctions> compile_pair_functions(const ir::Network& network,
-                                                        llvmjit::ScalarFunctionJit& jit) {
-    // Function names are unique per JIT; a JIT may serve several networks (the REPL).
-    static unsigned generation = 0;
-    const unsigned g = generation++;
-    std::vector<kir::ScalarFunction> functions;
-    std::vector<nncrt::PairFunction*> slots;
-    std::vector<ProjectionFunctions> out(network.projections.size());
+PairFunctionSet lower_pair_functions(const ir::Network& network, const std::string& prefix) {
+    PairFunctionSet set;
     for (size_t i = 0; i < network.projections.size(); ++i) {
         const auto& pr = network.projections[i];
-        const auto add = [&](const ir::ExprPtr& e, const char* what, nncrt::PairFunction* slot) {
+        const auto add = [&](const ir::ExprPtr& e, const char* what,
+                             nncrt::PairFunction ProjectionFunctions::*member) {
             if (!e) return;
-            functions.push_back(
-                passes::lower_pair_function(*e, fmt::format("nnc_pair_{}_{}_{}", g, i, what)));
-            slots.push_back(slot);
+            set.functions.push_back(
+                passes::lower_pair_function(*e, fmt::format("{}_{}_{}", prefix, i, what)));
+            set.slots.push_back({i, member});
         };
-        add(pr.connector.probability_of_pair, "probability", &out[i].probability);
-        add(pr.weight_of_pair, "weight", &out[i].weight);
-        add(pr.delay_of_pair, "delay", &out[i].delay_ms);
+        add(pr.connector.probability_of_pair, "probability", &ProjectionFunctions::probability);
+        add(pr.weight_of_pair, "weight", &ProjectionFunctions::weight);
+        add(pr.delay_of_pair, "delay", &ProjectionFunctions::delay_ms);
     }
-    const auto compiled = jit.compile(functions);
-    for (size_t k = 0; k < compiled.size(); ++k)
-        *slots[k] = compiled[k];
+    return set;
+}
+
+std::vector<ProjectionFunctions>
+place_pair_functions(const ir::Network& network, const PairFunctionSet& set,
+                     const std::vector<nncrt::PairFunction>& entries) {
+    std::vector<ProjectionFunctions> out(network.projections.size());
+    for (size_t k = 0; k < set.slots.size() && k < entries.size(); ++k)
+        out.at(set.slots[k].projection).*set.slots[k].member = entries[k];
     return out;
 }
 

@@ -8,11 +8,14 @@
 #include "ir/model.h"
 #include "nncrt/simulation.h"
 #include "passes/pipeline.h"
-#include "scalar_function_jit.h"
 
 #include <memory>
 #include <string>
 #include <vector>
+
+namespace nnc::llvmjit {
+class ScalarFunctionJit;
+} // namespace nnc::llvmjit
 
 namespace nnc::driver {
 
@@ -23,9 +26,28 @@ struct ProjectionFunctions {
     nncrt::PairFunction delay_ms = nullptr;
 };
 
-/// Lowers every pair expression of the network (connection probabilities, weights and
-/// delays of the distance or depth) and compiles them with `jit`, which must outlive the
-/// simulation; one entry per projection.
+/// Every pair expression of the network (connection probabilities, weights and delays of
+/// the distance or depth) as a scalar function named `<prefix>_<projection>_<what>`, and
+/// the member of ProjectionFunctions each one fills.
+struct PairFunctionSet {
+    std::vector<kir::ScalarFunction> functions;
+    struct Slot {
+        size_t projection;
+        nncrt::PairFunction ProjectionFunctions::*member;
+    };
+    std::vector<Slot> slots; ///< one per function, in the same order
+};
+PairFunctionSet lower_pair_functions(const ir::Network& network, const std::string& prefix);
+
+/// One entry per projection of `network`, with the entry points of `set`'s functions (in
+/// its order) in their places.
+std::vector<ProjectionFunctions>
+place_pair_functions(const ir::Network& network, const PairFunctionSet& set,
+                     const std::vector<nncrt::PairFunction>& entries);
+
+/// Lowers every pair expression of the network and compiles them with `jit`, which must
+/// outlive the simulation; one entry per projection. (Defined in the `nnc_driver` library,
+/// which has the JIT; the rest of this file is LLVM-free.)
 std::vector<ProjectionFunctions> compile_pair_functions(const ir::Network& network,
                                                         llvmjit::ScalarFunctionJit& jit);
 
