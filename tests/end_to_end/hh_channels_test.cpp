@@ -1,5 +1,6 @@
-// A neuron composed from stdlib/channels (na_hh, k_dr, leak) is NEST's hh_psc_alpha written
-// inline: the same trace to rounding, the same spikes, the same solver; and the model IR
+// A neuron composed from stdlib/channels (na_hh, k_dr, leak), through `I_channels` or through
+// each current's name, is NEST's hh_psc_alpha written inline: the same trace to rounding,
+// the same spikes, the same solver; and the model IR
 // keeps which channel each parameter and gate came from.
 #include "command_runner.h"
 #include "pipeline_fixture.h"
@@ -19,7 +20,7 @@ TEST(HhChannels, ComposedNeuronGivesTheTraceOfTheInlineModel) {
     auto net = CompiledNetwork::from_file(NNC_TEST_MODELS "/hh_channels.nml");
     const auto& program = net.lowered().program;
     const auto& populations = program.network->populations;
-    ASSERT_EQ(populations.size(), 4u);
+    ASSERT_EQ(populations.size(), 6u);
     auto& sim = net.simulation();
     auto V_m_index = [&](size_t population) {
         const auto& names = net.lowered().kernels.at(population).state_names;
