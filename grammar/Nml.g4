@@ -12,7 +12,7 @@ grammar Nml;
 // Files
 
 file
-    : (importDecl | neuronDecl | synapseDecl | networkDecl | SEMI)* EOF
+    : (importDecl | neuronDecl | channelDecl | synapseDecl | networkDecl | SEMI)* EOF
     ;
 
 importDecl
@@ -47,6 +47,8 @@ neuronItem
     | ON SPIKE name=ID LPAREN weight=ID COLON unit=expr RPAREN block   # receptorHandler
     | ON condition=expr block                                          # thresholdHandler
     | SOLVER name=ID (LPAREN argumentList? RPAREN)?                    # solverItem
+    | CHANNELS LPAREN membrane=ID RPAREN
+      LBRACE (channel+=ID | SEMI)* RBRACE                              # channelsBlock
     | SEMI                                                             # emptyNeuronItem
     ;
 
@@ -61,6 +63,24 @@ aliasItem
     : PARAMETERS bindingBlock                                          # aliasParametersBlock
     | binding                                                          # aliasMapping
     | SEMI                                                             # emptyAliasItem
+    ;
+
+// ---------------------------------------------------------------------------------------
+// Channels
+
+// `channel na_hh { parameters {...} state {...} equations {...} current I_Na = ... }`: a
+// membrane current with its own gates, which a neuron composes with `channels(V_m) { ... }`.
+// `current` is an ID (checked by the AST builder), so that it stays free as a name elsewhere.
+channelDecl
+    : CHANNEL name=ID LBRACE channelItem* RBRACE
+    ;
+
+channelItem
+    : PARAMETERS bindingBlock                                          # channelParametersBlock
+    | STATE bindingBlock                                               # channelStateBlock
+    | EQUATIONS LBRACE (ode | SEMI)* RBRACE                            # channelEquationsBlock
+    | keyword=ID name=ID ASSIGN expr                                   # channelCurrent
+    | SEMI                                                             # emptyChannelItem
     ;
 
 // ---------------------------------------------------------------------------------------
@@ -237,6 +257,8 @@ EMIT       : 'emit';
 REFRACTORY : 'refractory';
 CLAMP      : 'clamp';
 SOLVER     : 'solver';
+CHANNEL    : 'channel';
+CHANNELS   : 'channels';
 LET        : 'let';
 POPULATION : 'population';
 PROJECT    : 'project';

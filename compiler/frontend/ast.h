@@ -111,9 +111,22 @@ struct Solver {
     SourceRange range;
 };
 
+/// One channel named in a neuron's `channels(V_m) { na_hh; k_dr }`.
+struct ChannelUse {
+    std::string name;
+    SourceRange range;
+};
+
 struct Neuron {
     std::string name;
     SourceRange name_range;
+    /// `channels(V_m) { ... }`: the state the channels see as `V`, and the channels in order
+    /// (sema composes them into the model; empty if the neuron has no channels block).
+    std::string membrane;
+    SourceRange membrane_range;
+    std::vector<ChannelUse> channels;
+    SourceRange channels_range; ///< the whole `channels` item, for "given twice"
+    int channels_blocks = 0;
     std::vector<Binding> parameters;
     std::vector<Binding> state;
     std::vector<Ode> equations;
@@ -134,6 +147,18 @@ struct NeuronAlias {
     SourceRange target_range;
     Neuron own; ///< the alias's own parameters, with their defaults (nothing else is set)
     std::vector<Binding> mappings; ///< target parameter = expression of the alias's
+    SourceRange range;
+};
+
+/// `channel na_hh { parameters {...} state {...} equations {...} current I_Na = ... }`: a
+/// membrane current of Hodgkin–Huxley type, written against the membrane potential `V`.
+struct Channel {
+    std::string name;
+    SourceRange name_range;
+    std::vector<Binding> parameters;
+    std::vector<Binding> state;
+    std::vector<Ode> equations;
+    std::vector<Binding> currents; ///< `current I_Na = expr` (sema wants exactly one)
     SourceRange range;
 };
 
@@ -263,6 +288,7 @@ struct File {
     std::vector<Import> imports;
     std::vector<Neuron> neurons;
     std::vector<NeuronAlias> aliases;
+    std::vector<Channel> channels;
     std::vector<Synapse> synapses;
     std::vector<Network> networks;
 };

@@ -58,7 +58,9 @@ std::optional<ast::File> AstBuilder::build(NmlParser::FileContext* tree) {
                 file.aliases.push_back(neuron_alias(neuron_ctx));
             else
                 file.neurons.push_back(neuron(neuron_ctx));
-        } else if (auto* synapse_ctx = dynamic_cast<NmlParser::SynapseDeclContext*>(child))
+        } else if (auto* channel_ctx = dynamic_cast<NmlParser::ChannelDeclContext*>(child))
+            file.channels.push_back(channel(channel_ctx));
+        else if (auto* synapse_ctx = dynamic_cast<NmlParser::SynapseDeclContext*>(child))
             file.synapses.push_back(synapse(synapse_ctx));
         else if (auto* network_ctx = dynamic_cast<NmlParser::NetworkDeclContext*>(child))
             file.networks.push_back(network(network_ctx));
@@ -207,6 +209,54 @@ ast::Neuron AstBuilder::neuron(NmlParser::NeuronDeclContext* ctx) {
                 }
             }
             result.solvers.push_back(std::move(sv));
+        } else if (auto* channels = dynamic_cast<NmlParser::ChannelsBlockContext*>(item)) {
+            ++result.channels_blocks;
+            if (result.channels_blocks > 1) {
+                error(range(channels), "a neuron has one 'channels' block",
+                      "name every channel in the first one");
+                continue;
+            }
+            result.membrane = text(channels->membrane);
+            result.membrane_range = range(channels->membrane);
+            result.channels_range = range(channels);
+            for (auto* token : channels->channel)
+                result.channels.push_back({text(token), range(token)});
+        }
+    }
+    return result;
+}
+
+ast::Channel AstBuilder::channel(NmlParser::ChannelDeclContext* ctx) {
+    ast::Channel result;
+    result.name = text(ctx->name);
+    result.name_range = range(ctx->name);
+    result.range = range(ctx);
+    for (auto* item : ctx->channelItem()) {
+        if (auto* params = dynamic_cast<NmlParser::ChannelParametersBlockContext*>(item)) {
+            for (auto& b : bindings(params->bindingBlock()))
+                result.parameters.push_back(std::move(b));
+        } else if (auto* state = dynamic_cast<NmlParser::ChannelStateBlockContext*>(item)) {
+            for (auto& b : bindings(state->bindingBlock()))
+                result.state.push_back(std::move(b));
+        } else if (auto* equations = dynamic_cast<NmlParser::ChannelEquationsBlockContext*>(item)) {
+            for (auto* ode_ctx : equations->ode())
+                result.equations.push_back(ode(ode_ctx));
+        } else if (auto* current = dynamic_cast<NmlParser::ChannelCurrentContext*>(item)) {
+            if (text(current->keyword) != "current") {
+                error(
+                    range(current->keyword),
+                    fmt::format("expected 'parameters', 'state', 'equations' or 'current' in "
+                                "a channel, found '{}'",
+                                text(current->keyword)),
+                    "a channel's current is written `current I_Na = g_Na * m^3 * h * (E_Na - V)`");
+                continue;
+            }
+            ast::Binding b;
+            b.name = text(current->name);
+            b.name_range = range(current->name);
+            b.value = expression(current->expr());
+            b.range = range(current);
+            result.currents.push_back(std::move(b));
         }
     }
     return result;

@@ -78,6 +78,7 @@ private:
     ast::Import import(grammar::NmlParser::ImportDeclContext* ctx);
     ast::Neuron neuron(grammar::NmlParser::NeuronDeclContext* ctx);
     ast::NeuronAlias neuron_alias(grammar::NmlParser::NeuronDeclContext* ctx);
+    ast::Channel channel(grammar::NmlParser::ChannelDeclContext* ctx);
     ast::Synapse synapse(grammar::NmlParser::SynapseDeclContext* ctx);
     ast::Ode ode(grammar::NmlParser::OdeContext* ctx);
     ast::Network network(grammar::NmlParser::NetworkDeclContext* ctx);

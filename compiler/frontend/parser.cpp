@@ -434,10 +434,12 @@ Token* child_token(ParserRuleContext* ctx, size_t type) {
 std::string owner_of_braces(antlr4::tree::ParseTree* owner, std::string_view source) {
     auto bare = [&](Token* token) { return token ? std::string(token_text(source, token)) : "?"; };
     if (dynamic_cast<NmlParser::ParametersBlockContext*>(owner) ||
-        dynamic_cast<NmlParser::SynapseParametersBlockContext*>(owner))
+        dynamic_cast<NmlParser::SynapseParametersBlockContext*>(owner) ||
+        dynamic_cast<NmlParser::ChannelParametersBlockContext*>(owner))
         return "'parameters'";
     if (dynamic_cast<NmlParser::StateBlockContext*>(owner) ||
-        dynamic_cast<NmlParser::SynapseStateBlockContext*>(owner))
+        dynamic_cast<NmlParser::SynapseStateBlockContext*>(owner) ||
+        dynamic_cast<NmlParser::ChannelStateBlockContext*>(owner))
         return "'state'";
     if (auto* c = dynamic_cast<NmlParser::SynapseHandlerContext*>(owner))
         return fmt::format("'on {}'", bare(c->event));
@@ -462,10 +464,14 @@ std::string block_owner(ParserRuleContext* ctx, std::string_view source) {
         return "neuron " + name(c->name);
     if (auto* c = dynamic_cast<NmlParser::SynapseDeclContext*>(ctx))
         return "synapse " + name(c->name);
+    if (auto* c = dynamic_cast<NmlParser::ChannelDeclContext*>(ctx))
+        return "channel " + name(c->name);
+    if (dynamic_cast<NmlParser::ChannelsBlockContext*>(ctx)) return "'channels'";
     if (auto* c = dynamic_cast<NmlParser::NetworkDeclContext*>(ctx))
         return "network " + name(c->name);
     if (dynamic_cast<NmlParser::EquationsBlockContext*>(ctx) ||
-        dynamic_cast<NmlParser::SynapseEquationsBlockContext*>(ctx))
+        dynamic_cast<NmlParser::SynapseEquationsBlockContext*>(ctx) ||
+        dynamic_cast<NmlParser::ChannelEquationsBlockContext*>(ctx))
         return "'equations'";
     if (dynamic_cast<NmlParser::BindingBlockContext*>(ctx) ||
         dynamic_cast<NmlParser::BlockContext*>(ctx))

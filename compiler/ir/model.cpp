@@ -62,6 +62,13 @@ int NeuronModel::find_input(const std::string& n) const {
 int NeuronModel::find_receptor(const std::string& n) const {
     return find_named(receptors, n);
 }
+std::string NeuronModel::channel_of(const std::string& n) const {
+    for (const auto& c : channels)
+        for (const auto* names : {&c.parameters, &c.states})
+            for (const auto& own : *names)
+                if (own == n) return c.channel;
+    return {};
+}
 
 std::vector<std::string> SynapseModel::parameter_names() const {
     return names_of(parameters);

@@ -92,6 +92,20 @@ struct SolverTolerance {
     double rtol = 1e-6;
 };
 
+/// One channel a neuron composes (`channels(V_m) { na_hh }`): its parameters and gates are
+/// the model's own (named as in the channel; these lists say which they are), and
+/// `current` is what it adds to the membrane, over the model's indices. Kept so that a backend can
+/// emit the channel as a mechanism of its own (NEURON's density mechanisms).
+struct ChannelInstance {
+    std::string channel;                 ///< the channel's name (`na_hh`)
+    std::string membrane;                ///< the model's state the channel sees as `V`
+    std::vector<std::string> parameters; ///< the channel's parameters, as in the model
+    std::vector<std::string> states;     ///< the channel's gates, as in the model
+    std::string current_name;            ///< `I_Na`
+    ExprPtr current;                     ///< a current over the model's params and states
+    SourceRange range;                   ///< the channel's declaration
+};
+
 struct NeuronModel {
     std::string name;
     std::vector<Parameter> parameters;
@@ -110,6 +124,9 @@ struct NeuronModel {
     /// named `TARGET.NAME` so that nothing outside can set them.
     std::string alias_of;
     size_t alias_parameters = 0;
+    std::vector<ChannelInstance> channels; ///< in the order of the `channels` block
+    /// The channel a parameter or state variable came from; empty if the neuron's own.
+    std::string channel_of(const std::string& name) const;
 
     std::vector<std::string> parameter_names() const;
     std::vector<std::string> state_names() const;

@@ -130,11 +130,19 @@ std::string print_program(const Program& program) {
         out += m.alias_of.empty() ? fmt::format("neuron {}  # solver: {}\n", m.name, solver_text(m))
                                   : fmt::format("neuron {}  # alias of {}; solver: {}\n", m.name,
                                                 m.alias_of, solver_text(m));
+        auto from = [&m](const std::string& name) {
+            std::string channel = m.channel_of(name);
+            return channel.empty() ? std::string() : "  # channel " + channel;
+        };
+        for (const auto& c : m.channels)
+            out += fmt::format("  channel {}(V = {}) : {} = {}\n", c.channel, c.membrane,
+                               c.current_name, str(c.current));
         for (const auto& p : m.parameters)
-            out += fmt::format("  parameter {} : {} = {}\n", p.name, p.dim.unit_name(),
-                               str(p.default_value));
+            out += fmt::format("  parameter {} : {} = {}{}\n", p.name, p.dim.unit_name(),
+                               str(p.default_value), from(p.name));
         for (const auto& s : m.states)
-            out += fmt::format("  state {} : {} = {}\n", s.name, s.dim.unit_name(), str(s.initial));
+            out += fmt::format("  state {} : {} = {}{}\n", s.name, s.dim.unit_name(),
+                               str(s.initial), from(s.name));
         for (const auto& i : m.inputs)
             out += fmt::format("  input {} : {}\n", i.name, i.dim.unit_name());
         for (const auto& o : m.odes)

@@ -144,9 +144,10 @@ private:
 
 class Analyser {
 public:
-    Analyser(const ast::Neuron& n, const SourceManager& sources, DiagnosticEngine& diags)
-        : Analyser(ModelDecl{"neuron", n.name, n.range, n.parameters, n.state, n.equations},
-                   sources, diags) {
+    Analyser(const ast::Neuron& n, const SourceManager& sources, DiagnosticEngine& diags,
+             const char* kind = "neuron")
+        : Analyser(ModelDecl{kind, n.name, n.range, n.parameters, n.state, n.equations}, sources,
+                   diags) {
         neuron_ = &n;
         for (const auto& in : n.inputs)
             declared_.try_emplace(in.name, SymbolKind::Input);
@@ -821,8 +822,8 @@ std::optional<Dimension> unit_dimension(const ast::Expr& e, DiagnosticEngine& di
 }
 
 ModelResult analyse_neuron(const ast::Neuron& neuron, const SourceManager& sources,
-                           DiagnosticEngine& diags) {
-    return Analyser(neuron, sources, diags).run();
+                           DiagnosticEngine& diags, const char* kind) {
+    return Analyser(neuron, sources, diags, kind).run();
 }
 
 SynapseResult analyse_synapse(const ast::Synapse& synapse, const SourceManager& sources,

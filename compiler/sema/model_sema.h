@@ -15,8 +15,10 @@ struct ModelResult {
     bool ok = true;        ///< false if an error was reported
 };
 
+/// `kind` names the declaration in diagnostics ("channel" for a channel's gates, which
+/// sema checks as a model of their own).
 ModelResult analyse_neuron(const ast::Neuron& neuron, const SourceManager& sources,
-                           DiagnosticEngine& diags);
+                           DiagnosticEngine& diags, const char* kind = "neuron");
 
 struct SynapseResult {
     ir::SynapseModel model; ///< as complete as the errors allowed

@@ -1,6 +1,7 @@
 #include "sema/sema.h"
 
 #include "sema/alias_sema.h"
+#include "sema/channel_sema.h"
 #include "sema/model_sema.h"
 #include "sema/network_sema.h"
 
@@ -19,9 +20,24 @@ std::optional<ir::Program> analyse(const LoadedProgram& program,
     std::vector<bool> synapse_ok;
     std::map<std::string, SourceRange> model_names;
     std::map<std::string, SourceRange> synapse_names;
+    // Channels first, from every file, so that a neuron may use one declared after it.
+    sema::ChannelTable channels;
+    for (const auto& file : program.files)
+        for (const auto& channel : file.channels) {
+            bool ok = sema::check_channel(channel, sources, diags);
+            auto [it, inserted] = channels.channels.try_emplace(channel.name, &channel);
+            if (!inserted) {
+                diags.error(channel.name_range,
+                            fmt::format("channel '{}' is defined twice", channel.name),
+                            "rename one of them");
+                diags.note(it->second->name_range, "the first definition is here");
+                continue;
+            }
+            channels.ok[channel.name] = ok;
+        }
     for (const auto& file : program.files) {
         for (const auto& neuron : file.neurons) {
-            auto result = sema::analyse_neuron(neuron, sources, diags);
+            auto result = sema::analyse_neuron_with_channels(neuron, channels, sources, diags);
             auto [it, inserted] = model_names.try_emplace(neuron.name, neuron.name_range);
             if (!inserted) {
                 diags.error(neuron.name_range,

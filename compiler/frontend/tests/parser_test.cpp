@@ -599,7 +599,7 @@ TEST(SyntaxErrors, UnexpectedTokenInABlockListsTheAlternatives) {
     EXPECT_FALSE(s.parse("neuron x {\n    foo\n}\n", "f.nml"));
     EXPECT_EQ(s.output(), "f.nml:2:5: error: unexpected 'foo' in the block of neuron 'x'; "
                           "expected one of 'parameters', 'state', 'equations', 'input', 'on', "
-                          "'solver' or '}'\n"
+                          "'solver', 'channels' or '}'\n"
                           "    2 |     foo\n"
                           "      |     ^~~\n");
 }
