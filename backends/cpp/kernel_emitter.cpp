@@ -36,16 +36,6 @@ const MathFunction* find_math_function(std::string_view name) {
     return nullptr;
 }
 
-bool is_c_identifier(std::string_view s) {
-    auto alpha = [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    };
-    if (s.empty() || !alpha(s[0])) return false;
-    for (char c : s)
-        if (!alpha(c) && !(c >= '0' && c <= '9')) return false;
-    return true;
-}
-
 /// `prefix` + the name with every character that cannot be in an identifier replaced,
 /// made unique among `taken`.
 std::string variable_name(const std::string& prefix, const std::string& name,
@@ -370,7 +360,7 @@ void KernelWriter::stmts(const std::vector<kir::Stmt>& body, const ExpressionWri
 
 std::string KernelWriter::run(const std::string& origin) {
     const bool event = k_.kind == kir::KernelKind::SynapseEvent;
-    if (!is_c_identifier(k_.name))
+    if (!kir::is_c_identifier(k_.name))
         throw EmitError("kernel name '" + k_.name + "' is not a C identifier");
     if (find_math_function(k_.name))
         throw EmitError("kernel name '" + k_.name + "' is reserved (a math function)");
@@ -495,7 +485,7 @@ std::string emit_kernel(const kir::PopulationKernel& kernel, const std::string& 
 }
 
 std::string emit_scalar_function(const kir::ScalarFunction& function, const std::string& origin) {
-    if (!is_c_identifier(function.name) || find_math_function(function.name))
+    if (!kir::is_c_identifier(function.name) || find_math_function(function.name))
         throw EmitError("scalar function name '" + function.name + "' is not usable in C");
     std::vector<std::string> args;
     for (size_t k = 0; k < function.argument_names.size(); ++k)

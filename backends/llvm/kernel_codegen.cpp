@@ -42,22 +42,12 @@ int operand_count(kir::Op op) {
     }
 }
 
-bool is_c_identifier(std::string_view s) {
-    auto alpha = [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    };
-    if (s.empty() || !alpha(s[0])) return false;
-    for (char c : s)
-        if (!alpha(c) && !(c >= '0' && c <= '9')) return false;
-    return true;
-}
-
 class Validator {
 public:
     explicit Validator(const kir::PopulationKernel& k) : k_(k) {}
 
     void run() const {
-        if (!is_c_identifier(k_.name))
+        if (!kir::is_c_identifier(k_.name))
             throw BackendError("kernel name '" + k_.name + "' is not a C identifier");
         // The generated code calls libm by these names; a kernel must not take one.
         if (find_math_function(k_.name))

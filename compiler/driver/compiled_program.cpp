@@ -223,19 +223,7 @@ int compiled_program_main(int argc, char** argv, const CompiledProgram& program,
     }
     run.compile.defines = merged_defines(program.defines, defines);
 
-    try {
-        return run_network(run, KernelTable(program, defines));
-    } catch (const nncrt::Error& e) {
-        std::cerr << "error: " << e.what() << '\n';
-        return exit_runtime_error;
-    } catch (const std::bad_alloc&) {
-        std::cerr << "error: out of memory\n";
-        return exit_runtime_error;
-    } catch (const std::exception& e) {
-        std::cerr << "internal error: " << e.what()
-                  << "\nThis is a bug in nnc; please report it with the model that caused it.\n";
-        return exit_internal_error;
-    }
+    return exit_code_of([&] { return run_network(run, KernelTable(program, defines)); }, "");
 }
 
 } // namespace nnc::driver

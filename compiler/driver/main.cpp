@@ -145,41 +145,34 @@ int main(int argc, char** argv) {
         return app.exit(e) == 0 ? exit_ok : exit_usage_error;
     }
 
-    try {
-        if (*check_cmd) return check_command(check);
-        if (*run_cmd) return run_command(run);
-        if (*list_cmd) return list_models_command(list);
-        if (*repl_cmd) return nnc::repl::run_repl(repl);
-        if (*compile_cmd) {
-            compile.command_line = "nnc";
-            for (int i = 1; i < argc; ++i)
-                compile.command_line += " " + shell_word(argv[i]);
-            return compile_command(compile);
-        }
-        if (*dump_cmd) {
-            if (print_passes) {
-                // NAME, whether --no-optimise skips it, what it does: one line per pass.
-                for (const auto& p : nnc::passes::pass_list())
-                    std::cout << p.name << '\t' << (p.optimisation ? "optimisation" : "required")
-                              << '\t' << p.description << '\n';
-                return exit_ok;
+    return exit_code_of(
+        [&]() -> int {
+            if (*check_cmd) return check_command(check);
+            if (*run_cmd) return run_command(run);
+            if (*list_cmd) return list_models_command(list);
+            if (*repl_cmd) return nnc::repl::run_repl(repl);
+            if (*compile_cmd) {
+                compile.command_line = "nnc";
+                for (int i = 1; i < argc; ++i)
+                    compile.command_line += " " + shell_word(argv[i]);
+                return compile_command(compile);
             }
-            if (dump.compile.file.empty()) {
-                std::cerr << "nnc: error: dump-ir needs a file\n";
-                return exit_usage_error;
+            if (*dump_cmd) {
+                if (print_passes) {
+                    // NAME, whether --no-optimise skips it, what it does: one line per pass.
+                    for (const auto& p : nnc::passes::pass_list())
+                        std::cout << p.name << '\t'
+                                  << (p.optimisation ? "optimisation" : "required") << '\t'
+                                  << p.description << '\n';
+                    return exit_ok;
+                }
+                if (dump.compile.file.empty()) {
+                    std::cerr << "nnc: error: dump-ir needs a file\n";
+                    return exit_usage_error;
+                }
+                return dump_ir_command(dump);
             }
-            return dump_ir_command(dump);
-        }
-    } catch (const nncrt::Error& e) {
-        std::cerr << "nnc: error: " << e.what() << '\n';
-        return exit_runtime_error;
-    } catch (const std::bad_alloc&) {
-        std::cerr << "nnc: error: out of memory\n";
-        return exit_runtime_error;
-    } catch (const std::exception& e) {
-        std::cerr << "nnc: internal error: " << e.what()
-                  << "\nThis is a bug in nnc; please report it with the model that caused it.\n";
-        return exit_internal_error;
-    }
-    return exit_ok;
+            return exit_ok;
+        },
+        "nnc: ");
 }

@@ -227,4 +227,20 @@ int run_network(const RunOptions& options, const KernelProvider& kernels) {
     return exit_ok;
 }
 
+int exit_code_of(const std::function<int()>& command, const std::string& prefix) {
+    try {
+        return command();
+    } catch (const nncrt::Error& e) {
+        std::cerr << prefix << "error: " << e.what() << '\n';
+        return exit_runtime_error;
+    } catch (const std::bad_alloc&) {
+        std::cerr << prefix << "error: out of memory\n";
+        return exit_runtime_error;
+    } catch (const std::exception& e) {
+        std::cerr << prefix << "internal error: " << e.what()
+                  << "\nThis is a bug in nnc; please report it with the model that caused it.\n";
+        return exit_internal_error;
+    }
+}
+
 } // namespace nnc::driver

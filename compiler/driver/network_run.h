@@ -43,4 +43,8 @@ using KernelProvider = std::function<std::optional<KernelEntryPoints>(
 /// (exit_codes.h).
 int run_network(const RunOptions& options, const KernelProvider& kernels);
 
+/// Runs a command and returns its exit code, or that of what escaped it: a runtime fault or
+/// running out of memory (3, the message after `prefix`), anything else a bug in nnc (4).
+int exit_code_of(const std::function<int()>& command, const std::string& prefix);
+
 } // namespace nnc::driver

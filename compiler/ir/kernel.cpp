@@ -241,4 +241,14 @@ std::string to_string(const PopulationKernel& kernel) {
     return out;
 }
 
+bool is_c_identifier(std::string_view name) {
+    auto alpha = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    };
+    if (name.empty() || !alpha(name[0])) return false;
+    for (char c : name)
+        if (!alpha(c) && !(c >= '0' && c <= '9')) return false;
+    return true;
+}
+
 } // namespace nnc::kir

@@ -19,6 +19,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nnc::kir {
@@ -103,6 +104,10 @@ struct PopulationKernel {
 
 /// Human-readable listing (for `nnc dump-ir` and tests).
 std::string to_string(const PopulationKernel& kernel);
+
+/// Whether `name` can be a C identifier (`[A-Za-z_][A-Za-z0-9_]*`): what a kernel's or
+/// scalar function's name must be for a backend to export it under that name.
+bool is_c_identifier(std::string_view name);
 
 } // namespace nnc::kir
 

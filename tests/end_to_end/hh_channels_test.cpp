@@ -22,18 +22,13 @@ TEST(HhChannels, ComposedNeuronGivesTheTraceOfTheInlineModel) {
     const auto& populations = program.network->populations;
     ASSERT_EQ(populations.size(), 6u);
     auto& sim = net.simulation();
-    auto V_m_index = [&](size_t population) {
-        const auto& names = net.lowered().kernels.at(population).state_names;
-        auto it = std::find(names.begin(), names.end(), "V_m");
-        EXPECT_NE(it, names.end());
-        return uint32_t(it - names.begin());
-    };
     double largest_difference = 0;
     for (int step = 0; step < 3000; ++step) {
         sim.run(0.1);
         for (size_t p = 0; p < populations.size(); p += 2) {
-            const double composed = sim.state(uint32_t(p), V_m_index(p))[0];
-            const double inline_model = sim.state(uint32_t(p + 1), V_m_index(p + 1))[0];
+            const double composed = sim.state(uint32_t(p), net.state_index(uint32_t(p), "V_m"))[0];
+            const double inline_model =
+                sim.state(uint32_t(p + 1), net.state_index(uint32_t(p + 1), "V_m"))[0];
             largest_difference = std::max(largest_difference, std::abs(composed - inline_model));
             ASSERT_NEAR(composed, inline_model, 1e-12 * (1 + std::abs(inline_model)))
                 << populations[p].name << " at step " << step;

@@ -21,13 +21,6 @@ constexpr double g_L = 16.6667, C_m = 250.0, E_L = -70.0, V_th = -55.0, V_reset 
 constexpr double E_ex = 0.0, E_in = -85.0, tau_ex = 0.2, tau_in = 2.0, t_ref = 2.0;
 constexpr double tau_m = C_m / g_L, dt = 0.1;
 
-uint32_t state_index(const CompiledNetwork& net, uint32_t pop, const std::string& name) {
-    const auto& names = net.lowered().kernels.at(pop).state_names;
-    auto it = std::find(names.begin(), names.end(), name);
-    EXPECT_NE(it, names.end()) << name;
-    return uint32_t(it - names.begin());
-}
-
 CompiledNetwork single_neurons() {
     return CompiledNetwork::from_file(NNC_TEST_MODELS "/iaf_cond_exp_single.nml");
 }
@@ -36,7 +29,7 @@ TEST(IafCondExp, BelowRheobaseTheMembraneFollowsTheClosedForm) {
     auto net = single_neurons();
     EXPECT_EQ(net.lowered().program.models[0].solver, nnc::ir::SolverKind::RungeKuttaFehlberg45);
     auto& sim = net.simulation();
-    const uint32_t V_m = state_index(net, 0, "V_m");
+    const uint32_t V_m = net.state_index(0, "V_m");
     const double V_inf = E_L + 240.0 / g_L; // 84.4 % of the way to threshold
     for (int step = 1; step <= 2000; ++step) {
         sim.run(dt);
@@ -93,9 +86,9 @@ struct Reference {
 TEST(IafCondExp, ConductancePulsesDepolariseTowardsEexAndHyperpolariseTowardsEin) {
     auto net = single_neurons();
     auto& sim = net.simulation();
-    const uint32_t V_m = state_index(net, 2, "V_m");
-    const uint32_t g_ex = state_index(net, 2, "g_ex");
-    const uint32_t g_in = state_index(net, 2, "g_in");
+    const uint32_t V_m = net.state_index(2, "V_m");
+    const uint32_t g_ex = net.state_index(2, "g_ex");
+    const uint32_t g_in = net.state_index(2, "g_in");
     Reference ref;
     double epsp = -1e9, ipsp = 1e9, worst = 0;
     for (int step = 1; step <= 1000; ++step) {

@@ -3,6 +3,10 @@
 #include "compile_session.h"
 #include "network_builder.h"
 
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
 namespace nnc::test {
 
 CompiledNetwork
@@ -34,6 +38,13 @@ CompiledNetwork::from_file(const std::string& path,
                                        compiled.updates, &synapses, pair_functions);
     net.sim_->build();
     return net;
+}
+
+uint32_t CompiledNetwork::state_index(uint32_t population, const std::string& name) const {
+    const auto& names = lowered_->kernels.at(population).state_names;
+    auto it = std::find(names.begin(), names.end(), name);
+    EXPECT_NE(it, names.end()) << name;
+    return uint32_t(it - names.begin());
 }
 
 } // namespace nnc::test

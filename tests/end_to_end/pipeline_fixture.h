@@ -28,6 +28,9 @@ public:
 
     nncrt::Simulation& simulation() { return *sim_; }
     const passes::LoweredProgram& lowered() const { return *lowered_; }
+    /// The kernel's array for state `name` of a population (optimised kernels drop states
+    /// nothing reads, so kernel and model numberings may differ).
+    uint32_t state_index(uint32_t population, const std::string& name) const;
 
 private:
     std::unique_ptr<passes::LoweredProgram> lowered_;

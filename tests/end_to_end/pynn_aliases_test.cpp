@@ -19,17 +19,12 @@ TEST(PynnAliases, EachGivesTheTraceOfItsNestModel) {
     const auto& populations = program.network->populations;
     ASSERT_EQ(populations.size(), 16u);
     auto& sim = net.simulation();
-    auto V_m_index = [&](size_t population) {
-        const auto& names = net.lowered().kernels.at(population).state_names;
-        auto it = std::find(names.begin(), names.end(), "V_m");
-        EXPECT_NE(it, names.end());
-        return uint32_t(it - names.begin());
-    };
     for (int step = 0; step < 3000; ++step) {
         sim.run(0.1);
         for (size_t p = 0; p < populations.size(); p += 2) {
-            const double alias = sim.state(uint32_t(p), V_m_index(p))[0];
-            const double nest = sim.state(uint32_t(p + 1), V_m_index(p + 1))[0];
+            const double alias = sim.state(uint32_t(p), net.state_index(uint32_t(p), "V_m"))[0];
+            const double nest =
+                sim.state(uint32_t(p + 1), net.state_index(uint32_t(p + 1), "V_m"))[0];
             ASSERT_NEAR(alias, nest, 1e-9 * (1 + std::abs(nest)))
                 << populations[p].name << " vs " << populations[p + 1].name << " at step " << step;
         }

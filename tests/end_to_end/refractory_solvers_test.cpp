@@ -13,13 +13,6 @@ namespace {
 
 using nnc::test::CompiledNetwork;
 
-uint32_t state_index(const CompiledNetwork& net, uint32_t pop, const std::string& name) {
-    const auto& names = net.lowered().kernels.at(pop).state_names;
-    auto it = std::find(names.begin(), names.end(), name);
-    EXPECT_NE(it, names.end()) << name;
-    return uint32_t(it - names.begin());
-}
-
 TEST(RefractorySolvers, ClampedStateIsHeldWhileTheOthersIntegrate) {
     auto net = CompiledNetwork::from_file(NNC_TEST_MODELS "/refractory_solvers.nml");
     auto& sim = net.simulation();
@@ -40,13 +33,13 @@ TEST(RefractorySolvers, ClampedStateIsHeldWhileTheOthersIntegrate) {
 
     std::vector<double> I0(n_pops);
     for (uint32_t p = 0; p < n_pops; ++p)
-        I0[p] = sim.state(p, state_index(net, p, "I_syn"))[0];
+        I0[p] = sim.state(p, net.state_index(p, "I_syn"))[0];
     // 2 ms = 20 steps held at V_reset, bit for bit, with I_syn decaying meanwhile.
     for (int k = 1; k <= 20; ++k) {
         sim.run(dt);
         for (uint32_t p = 0; p < n_pops; ++p) {
-            const double V = sim.state(p, state_index(net, p, "V_m"))[0];
-            const double I = sim.state(p, state_index(net, p, "I_syn"))[0];
+            const double V = sim.state(p, net.state_index(p, "V_m"))[0];
+            const double I = sim.state(p, net.state_index(p, "I_syn"))[0];
             ASSERT_EQ(V, V_reset) << names[p] << ", refractory step " << k;
             // Forward Euler decays by (1 - dt/tau) per step; the others follow exp(-t/tau)
             // (exactly for the exact propagator and exponential Euler).
@@ -58,7 +51,7 @@ TEST(RefractorySolvers, ClampedStateIsHeldWhileTheOthersIntegrate) {
     }
     sim.run(dt); // integrating again
     for (uint32_t p = 0; p < n_pops; ++p) {
-        EXPECT_GT(sim.state(p, state_index(net, p, "V_m"))[0], V_reset) << names[p];
+        EXPECT_GT(sim.state(p, net.state_index(p, "V_m"))[0], V_reset) << names[p];
         EXPECT_EQ(sim.spike_count(p), 1u) << names[p];
     }
     sim.run(10.0);

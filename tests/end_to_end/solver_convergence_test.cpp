@@ -46,20 +46,12 @@ CompiledNetwork compile(double dt) {
                                       {{"step", fmt::format("{} ms", dt)}});
 }
 
-/// The kernel's array for state `name` of population `p`.
-uint32_t state_index(const CompiledNetwork& net, Pop p, const std::string& name) {
-    const auto& names = net.lowered().kernels.at(p).state_names;
-    auto it = std::find(names.begin(), names.end(), name);
-    EXPECT_NE(it, names.end()) << name;
-    return uint32_t(it - names.begin());
-}
-
 Errors errors_at(double dt) {
     auto net = compile(dt);
     auto& sim = net.simulation();
     sim.run(kT);
     EXPECT_NEAR(sim.time_ms(), kT, 1e-9);
-    auto at = [&](Pop p, const char* state) { return sim.state(p, state_index(net, p, state))[0]; };
+    auto at = [&](Pop p, const char* state) { return sim.state(p, net.state_index(p, state))[0]; };
     const double x = quadratic_exact(kT);
     return {std::abs(at(Rk4, "x") - x),
             std::abs(at(Euler, "x") - x),
@@ -128,7 +120,7 @@ TEST(SolverConvergence, Rkf45MeetsItsToleranceWhateverTheTimeStep) {
 TEST(SolverConvergence, Rkf45CarriesItsStepSizeFromOneStepToTheNext) {
     auto net = compile(1.0);
     auto& sim = net.simulation();
-    const auto& h = sim.state(Rkf45Tight, state_index(net, Rkf45Tight, "rkf45_step_size"));
+    const auto& h = sim.state(Rkf45Tight, net.state_index(Rkf45Tight, "rkf45_step_size"));
     EXPECT_EQ(h[0], 0.0) << "starts at 0: try dt";
     sim.run(1.0);
     // A step proposed by the error control: well below dt at atol = rtol = 1e-10.

@@ -17,15 +17,6 @@ namespace {
 
 using nnc::test::CompiledNetwork;
 
-/// The kernel's array for state `name` of population `population` (optimised kernels drop
-/// states nothing reads, so kernel and model numberings may differ).
-uint32_t state_index(const CompiledNetwork& net, const std::string& name, uint32_t population = 0) {
-    const auto& names = net.lowered().kernels.at(population).state_names;
-    auto it = std::find(names.begin(), names.end(), name);
-    EXPECT_NE(it, names.end()) << name;
-    return uint32_t(it - names.begin());
-}
-
 std::vector<double> intervals(const std::vector<double>& times) {
     std::vector<double> out;
     for (size_t i = 1; i < times.size(); ++i)
@@ -48,8 +39,8 @@ TEST(StdlibNeurons, IafPscAlphaCurrentAndPspFollowTheirClosedForms) {
     EXPECT_EQ(net.lowered().program.models[0].solver, nnc::ir::SolverKind::ExactLinear);
     auto& sim = net.simulation();
     const double w = 100, tau_s = 2, tau_m = 10, C_m = 250, E_L = -70, dt = 0.1;
-    const uint32_t V_m = state_index(net, "V_m"), I_ex = state_index(net, "I_ex"),
-                   dI_ex = state_index(net, "dI_ex");
+    const uint32_t V_m = net.state_index(0, "V_m"), I_ex = net.state_index(0, "I_ex"),
+                   dI_ex = net.state_index(0, "dI_ex");
     double arrival = -1, peak_V = -1e9, peak_t = 0;
     for (int step = 1; step <= 1000; ++step) {
         sim.run(dt);
@@ -82,7 +73,7 @@ TEST(StdlibNeurons, IafCondAlphaSubthresholdMembraneFollowsClosedForm) {
     EXPECT_EQ(net.lowered().program.models[0].solver, nnc::ir::SolverKind::RungeKuttaFehlberg45);
     auto& sim = net.simulation();
     const double E_L = -70, g_L = 16.6667, C_m = 250, I_e = 200, dt = 0.1;
-    const uint32_t V_m = state_index(net, "V_m");
+    const uint32_t V_m = net.state_index(0, "V_m");
     for (int step = 1; step <= 2000; ++step) {
         sim.run(dt);
         const double t = step * dt;
@@ -123,8 +114,8 @@ TEST(StdlibNeurons, AlphaConductancesFollowTheAlphaFunction) {
     auto net = CompiledNetwork::from_file(NNC_TEST_MODELS "/alpha_conductances.nml");
     auto& sim = net.simulation();
     const double w = 2, tau = 2, dt = 0.1;
-    const uint32_t g_iaf = state_index(net, "g_ex", 0), g_adex = state_index(net, "g_ex", 1);
-    const uint32_t dg_iaf = state_index(net, "dg_ex", 0);
+    const uint32_t g_iaf = net.state_index(0, "g_ex"), g_adex = net.state_index(1, "g_ex");
+    const uint32_t dg_iaf = net.state_index(0, "dg_ex");
     double arrival = -1;
     double peak = 0, peak_t = 0;
     for (int step = 1; step <= 500; ++step) {
@@ -164,8 +155,8 @@ TEST(StdlibNeurons, AdExAlphaFiresAsAdExExpWithoutInputAndAdapts) {
     for (size_t i = 1; i < isi.size(); ++i)
         EXPECT_GT(isi[i], isi[i - 1]) << "interval " << i << " does not grow";
     EXPECT_GT(isi.back(), 2 * isi.front());
-    EXPECT_NEAR(sim.state(0, state_index(net, "w", 0))[0],
-                sim.state(1, state_index(net, "w", 1))[0], 1e-6);
+    EXPECT_NEAR(sim.state(0, net.state_index(0, "w"))[0], sim.state(1, net.state_index(1, "w"))[0],
+                1e-6);
 }
 
 // --- hh_cond_exp_traub ------------------------------------------------------------------
@@ -248,7 +239,7 @@ TEST(StdlibNeurons, HhCondExpTraubRateRisesWithCurrentAndSpikesOvershoot) {
         auto net = CompiledNetwork::from_file(NNC_TEST_MODELS "/hh_cond_exp_traub_current.nml",
                                               {{"current", current}});
         auto& sim = net.simulation();
-        const uint32_t V_m = state_index(net, "V_m");
+        const uint32_t V_m = net.state_index(0, "V_m");
         double peak = -1e9;
         for (int step = 0; step < 5500; ++step) {
             sim.run(0.1);

@@ -16,15 +16,6 @@ namespace {
 
 using nnc::test::CompiledNetwork;
 
-/// The kernel's array for state `name` of population 0 (optimised kernels drop states
-/// nothing reads, so kernel and model numberings may differ).
-uint32_t state_index(const CompiledNetwork& net, const std::string& name) {
-    const auto& names = net.lowered().kernels.at(0).state_names;
-    auto it = std::find(names.begin(), names.end(), name);
-    EXPECT_NE(it, names.end()) << name;
-    return uint32_t(it - names.begin());
-}
-
 std::vector<double> intervals(const std::vector<double>& times) {
     std::vector<double> out;
     for (size_t i = 1; i < times.size(); ++i)
@@ -65,7 +56,7 @@ TEST(StdlibNonlinearNeurons, AdExAdaptsAndNeverLeavesFiniteValues) {
         sim.run(0.1);
         for (uint32_t s = 0; s < names.size(); ++s)
             ASSERT_TRUE(std::isfinite(sim.state(0, s)[0])) << names[s] << " at step " << step;
-        v_max = std::max(v_max, sim.state(0, state_index(net, "V_m"))[0]);
+        v_max = std::max(v_max, sim.state(0, net.state_index(0, "V_m"))[0]);
     }
     EXPECT_LT(v_max, 0.0) << "V_m is reset in the step it reaches V_peak";
     const std::vector<double> reference = {27.8, 50.6, 81.4, 124.7, 181.9, 246.5, 313.1, 380.0};
@@ -79,8 +70,8 @@ TEST(StdlibNonlinearNeurons, AdExAdaptsAndNeverLeavesFiniteValues) {
     EXPECT_GT(isi.back(), 2.5 * isi.front());
     // The state at 400 ms, 20 ms after the last spike: the reference has V_m = -54.7738 mV
     // and w = 254.7212 pA (eight increments of b = 80.5 pA, partly decayed).
-    EXPECT_NEAR(sim.state(0, state_index(net, "V_m"))[0], -54.7738, 1e-3);
-    EXPECT_NEAR(sim.state(0, state_index(net, "w"))[0], 254.7212, 1e-3);
+    EXPECT_NEAR(sim.state(0, net.state_index(0, "V_m"))[0], -54.7738, 1e-3);
+    EXPECT_NEAR(sim.state(0, net.state_index(0, "w"))[0], 254.7212, 1e-3);
 }
 
 // NEST's hh_psc_alpha with 1000 pA from 10 ms: repetitive firing, the reference (RK4 at
@@ -91,7 +82,7 @@ TEST(StdlibNonlinearNeurons, HodgkinHuxleyFiresRepetitivelyWithOvershootingSpike
     auto net = CompiledNetwork::from_file(NNC_TEST_MODELS "/hh_psc_alpha_step.nml");
     EXPECT_EQ(net.lowered().program.models[0].solver, nnc::ir::SolverKind::ExponentialEuler);
     auto& sim = net.simulation();
-    const uint32_t V_m = state_index(net, "V_m");
+    const uint32_t V_m = net.state_index(0, "V_m");
     std::vector<double> peaks;
     double peak = -1e9;
     uint64_t spikes = 0;
