@@ -25,18 +25,6 @@ uint64_t fnv1a(std::string_view text) {
     return h;
 }
 
-/// `word` as a POSIX shell reads it back.
-std::string shell_word(const std::string& word) {
-    if (!word.empty() &&
-        word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                               "0123456789_-+=/.,:@%") == std::string::npos)
-        return word;
-    std::string out = "'";
-    for (char c : word)
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
 std::string define_name(const std::string& define) {
     return define.substr(0, define.find('='));
 }
@@ -179,11 +167,7 @@ uint64_t kernel_fingerprint(const kir::ScalarFunction& function) {
 int compiled_program_main(int argc, char** argv, const CompiledProgram& program,
                           const nncrt::ParallelContext& parallel) {
     namespace fs = std::filesystem;
-    // As in `nnc run`: under mpirun only process 0 prints; the others' streams are shut.
-    if (!parallel.is_root()) {
-        std::cout.setstate(std::ios::badbit);
-        std::cerr.setstate(std::ios::badbit);
-    }
+    print_on_root_only(parallel); // as in `nnc run`
     const fs::path model_dir(program.model_dir);
     CLI::App app{fmt::format("Runs the network of {}, compiled ahead of time by\n  {}",
                              program.source_file, program.command)};
@@ -198,22 +182,7 @@ int compiled_program_main(int argc, char** argv, const CompiledProgram& program,
                    "override a top-level constant of the network: -D NAME=VALUE (VALUE may "
                    "carry a unit: -D J='0.2 mV'); repeatable. A -D that changes a compiled "
                    "kernel is refused");
-    app.add_option("-o,--output", run.output,
-                   "write recorded spikes to this HDF5 file (SONATA spike layout), and each "
-                   "recorded state variable beside it (OUT.h5 -> OUT.V_m.h5); a name ending "
-                   "in .csv writes CSV instead");
-    app.add_option("--duration", run.compile.duration,
-                   "model time to simulate, overriding the model's `duration`: a time such as "
-                   "'2 s' or '500 ms'; a bare number is in ms");
-    app.add_option("--seed", run.seed, "random seed (overrides the model's `seed`)")
-        ->check(CLI::Validator(
-            [](std::string& text) {
-                return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos
-                           ? std::string{}
-                           : "a seed is a whole number >= 0, not '" + text + "'";
-            },
-            ""));
-    app.add_flag("-q,--quiet", run.quiet, "print nothing but errors");
+    add_run_options(app, run);
     app.footer("Exit codes: 0 ok, 1 errors in the model, 2 bad command line, 3 the simulation "
                "or its output failed, 4 internal error.");
     try {

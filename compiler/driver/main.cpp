@@ -27,18 +27,6 @@ void add_compile_options(CLI::App* cmd, CompileOptions& o) {
                     "repeatable");
 }
 
-/// `word` as a POSIX shell reads it back.
-std::string shell_word(const std::string& word) {
-    if (!word.empty() &&
-        word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                               "0123456789_-+=/.,:@%") == std::string::npos)
-        return word;
-    std::string out = "'";
-    for (char c : word)
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -46,10 +34,7 @@ int main(int argc, char** argv) {
     // process 0 prints (diagnostics, progress, the summary). The others' streams are shut,
     // and their exit code is the same.
     nncrt::ParallelContext parallel(&argc, &argv);
-    if (!parallel.is_root()) {
-        std::cout.setstate(std::ios::badbit);
-        std::cerr.setstate(std::ios::badbit);
-    }
+    print_on_root_only(parallel);
     CLI::App app{"nnc — a compiler for spiking neural-network models.\n"
                  "Checks a model written in the nnc language (neurons and networks, with "
                  "physical units), compiles it with LLVM and runs it."};
@@ -67,22 +52,7 @@ int main(int argc, char** argv) {
     auto* run_cmd =
         app.add_subcommand("run", "compile a network with the LLVM JIT and simulate it");
     add_compile_options(run_cmd, run.compile);
-    run_cmd->add_option("-o,--output", run.output,
-                        "write recorded spikes to this HDF5 file (SONATA spike layout), and "
-                        "each recorded state variable beside it (OUT.h5 -> OUT.V_m.h5); a "
-                        "name ending in .csv writes CSV instead");
-    run_cmd->add_option("--duration", run.compile.duration,
-                        "model time to simulate, overriding the model's `duration`: a time "
-                        "such as '2 s' or '500 ms'; a bare number is in ms");
-    run_cmd->add_option("--seed", run.seed, "random seed (overrides the model's `seed`)")
-        ->check(CLI::Validator(
-            [](std::string& text) {
-                return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos
-                           ? std::string{}
-                           : "a seed is a whole number >= 0, not '" + text + "'";
-            },
-            ""));
-    run_cmd->add_flag("-q,--quiet", run.quiet, "print nothing but errors");
+    add_run_options(*run_cmd, run);
     run_cmd->add_flag_callback(
         "--no-optimise", [&] { run.compile.optimise = false; },
         "skip the optimisation passes (see dump-ir --print-passes), to compare: the spikes are "

@@ -4,6 +4,7 @@
 #include "run_report.h"
 #include "terminal.h"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -225,6 +226,42 @@ int run_network(const RunOptions& options, const KernelProvider& kernels) {
                           options.report_file.empty() ? options.compile.file : options.report_file,
                           *program.network, *sim, connections, timer, options.output, variables);
     return exit_ok;
+}
+
+void add_run_options(CLI::App& command, RunOptions& run) {
+    command.add_option("-o,--output", run.output,
+                       "write recorded spikes to this HDF5 file (SONATA spike layout), and each "
+                       "recorded state variable beside it (OUT.h5 -> OUT.V_m.h5); a name "
+                       "ending in .csv writes CSV instead");
+    command.add_option("--duration", run.compile.duration,
+                       "model time to simulate, overriding the model's `duration`: a time such "
+                       "as '2 s' or '500 ms'; a bare number is in ms");
+    command.add_option("--seed", run.seed, "random seed (overrides the model's `seed`)")
+        ->check(CLI::Validator(
+            [](std::string& text) {
+                return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos
+                           ? std::string{}
+                           : "a seed is a whole number >= 0, not '" + text + "'";
+            },
+            ""));
+    command.add_flag("-q,--quiet", run.quiet, "print nothing but errors");
+}
+
+void print_on_root_only(const nncrt::ParallelContext& parallel) {
+    if (parallel.is_root()) return;
+    std::cout.setstate(std::ios::badbit);
+    std::cerr.setstate(std::ios::badbit);
+}
+
+std::string shell_word(const std::string& word) {
+    if (!word.empty() &&
+        word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "0123456789_-+=/.,:@%") == std::string::npos)
+        return word;
+    std::string out = "'";
+    for (char c : word)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
 }
 
 int exit_code_of(const std::function<int()>& command, const std::string& prefix) {

@@ -14,6 +14,10 @@
 #include <string>
 #include <vector>
 
+namespace CLI {
+class App;
+}
+
 namespace nnc::driver {
 
 struct RunOptions {
@@ -42,6 +46,16 @@ using KernelProvider = std::function<std::optional<KernelEntryPoints>(
 /// Everything `nnc run` does after reading its command line; returns an exit code
 /// (exit_codes.h).
 int run_network(const RunOptions& options, const KernelProvider& kernels);
+
+/// The options `nnc run` and a compiled program share: -o, --duration, --seed, -q.
+void add_run_options(CLI::App& command, RunOptions& run);
+
+/// Under mpirun every process runs the same command; only process 0 prints (diagnostics,
+/// progress, the summary): the others' std::cout and std::cerr are shut.
+void print_on_root_only(const nncrt::ParallelContext& parallel);
+
+/// `word` as a POSIX shell reads it back.
+std::string shell_word(const std::string& word);
 
 /// Runs a command and returns its exit code, or that of what escaped it: a runtime fault or
 /// running out of memory (3, the message after `prefix`), anything else a bug in nnc (4).
